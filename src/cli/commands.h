@@ -1,0 +1,16 @@
+// The `dossier` command line: each subsystem adds its subcommands to the app here.
+//
+// One Add*Commands function per file in src/cli/, so a feature's command line lives next to
+// nothing else. Each command returns its exit status through CommandResult (see cli/context.h).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace dossier::cli {
+
+void AddRecordCommands(CLI::App& app);    // init, demo, person|incident|source add|list|show
+void AddExchangeCommands(CLI::App& app);  // import, export
+void AddEstimateCommands(CLI::App& app);  // estimate
+void AddLinkCommands(CLI::App& app);      // link
+
+}  // namespace dossier::cli
