@@ -1,0 +1,927 @@
+// SQLite backend of the Store interface.
+//
+// Layout: one table per record kind with the record's clear fields as JSON in `data` (filter
+// columns are generated from it and indexed) and one BLOB column per sensitive field, each sealed
+// by the keyring with (table, column, id) as associated data. Names are findable only through a
+// keyed blind index; person links through a keyed index of their targets. The audit table is a
+// hash chain of Ed25519-signed entries, each holding the digest of the row it left behind, so
+// Verify() can tell an entry altered, removed or reordered, and a row edited behind our back.
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
+#include "domain/codec.h"
+#include "domain/validate.h"
+#include "store/record_shape.h"
+#include "store/sqlite.h"
+#include "store/store.h"
+
+namespace dossier {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+using crypto::Bytes;
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+// Each migration moves the schema from version i to i + 1; they are append-only.
+const std::vector<std::string>& Migrations() {
+  static const std::vector<std::string> kMigrations = {
+      R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE keyring(
+  version INTEGER NOT NULL, method TEXT NOT NULL, salt BLOB NOT NULL, opslimit INTEGER NOT NULL,
+  memlimit INTEGER NOT NULL, nonce BLOB NOT NULL, ciphertext BLOB NOT NULL,
+  PRIMARY KEY(version, method)) STRICT;
+CREATE TABLE sources(
+  id TEXT PRIMARY KEY, data TEXT NOT NULL, text BLOB, contact BLOB,
+  kind TEXT GENERATED ALWAYS AS (json_extract(data, '$.kind')) VIRTUAL) STRICT;
+CREATE INDEX sources_kind ON sources(kind);
+CREATE TABLE persons(
+  id TEXT PRIMARY KEY, data TEXT NOT NULL, names BLOB, birth_date BLOB, links BLOB, notes BLOB,
+  origin TEXT GENERATED ALWAYS AS (json_extract(data, '$.origin')) VIRTUAL) STRICT;
+CREATE INDEX persons_origin ON persons(origin);
+CREATE TABLE person_names(person_id TEXT NOT NULL, token BLOB NOT NULL) STRICT;
+CREATE INDEX person_names_token ON person_names(token);
+CREATE INDEX person_names_person ON person_names(person_id);
+CREATE TABLE person_links(person_id TEXT NOT NULL, target BLOB NOT NULL) STRICT;
+CREATE INDEX person_links_target ON person_links(target);
+CREATE INDEX person_links_person ON person_links(person_id);
+CREATE TABLE incidents(
+  id TEXT PRIMARY KEY, data TEXT NOT NULL, title BLOB, description BLOB,
+  type TEXT GENERATED ALWAYS AS (json_extract(data, '$.type')) VIRTUAL,
+  place TEXT GENERATED ALWAYS AS (json_extract(data, '$.place')) VIRTUAL,
+  start TEXT GENERATED ALWAYS AS (json_extract(data, '$.start')) VIRTUAL,
+  start_year INTEGER GENERATED ALWAYS AS (CAST(substr(json_extract(data, '$.start'), 1, 4) AS INTEGER)) VIRTUAL) STRICT;
+CREATE INDEX incidents_type ON incidents(type);
+CREATE INDEX incidents_place ON incidents(place);
+CREATE INDEX incidents_start ON incidents(start_year, start);
+CREATE TABLE acts(
+  id TEXT PRIMARY KEY, data TEXT NOT NULL, notes BLOB,
+  incident_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.incident_id')) VIRTUAL,
+  victim_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.victim_id')) VIRTUAL) STRICT;
+CREATE INDEX acts_incident ON acts(incident_id);
+CREATE INDEX acts_victim ON acts(victim_id);
+CREATE TABLE involvements(
+  id TEXT PRIMARY KEY, data TEXT NOT NULL,
+  act_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.act_id')) VIRTUAL,
+  perpetrator_person_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.perpetrator_person_id')) VIRTUAL) STRICT;
+CREATE INDEX involvements_act ON involvements(act_id);
+CREATE INDEX involvements_person ON involvements(perpetrator_person_id);
+CREATE TABLE audit(
+  seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+  kind TEXT NOT NULL, record_id TEXT NOT NULL, fields TEXT NOT NULL, changes BLOB,
+  row_digest BLOB, prev_hash BLOB NOT NULL, hash BLOB NOT NULL, signature BLOB NOT NULL) STRICT;
+CREATE INDEX audit_record ON audit(kind, record_id);
+)sql",
+  };
+  return kMigrations;
+}
+
+template <typename T> struct Traits;
+template <> struct Traits<Source> {
+  static constexpr RecordKind kKind = RecordKind::kSource;
+  static Result<Source> Decode(const json& j, const std::string& w) { return SourceFromJson(j, w); }
+};
+template <> struct Traits<Person> {
+  static constexpr RecordKind kKind = RecordKind::kPerson;
+  static Result<Person> Decode(const json& j, const std::string& w) { return PersonFromJson(j, w); }
+};
+template <> struct Traits<Incident> {
+  static constexpr RecordKind kKind = RecordKind::kIncident;
+  static Result<Incident> Decode(const json& j, const std::string& w) { return IncidentFromJson(j, w); }
+};
+template <> struct Traits<Act> {
+  static constexpr RecordKind kKind = RecordKind::kAct;
+  static Result<Act> Decode(const json& j, const std::string& w) { return ActFromJson(j, w); }
+};
+template <> struct Traits<Involvement> {
+  static constexpr RecordKind kKind = RecordKind::kInvolvement;
+  static Result<Involvement> Decode(const json& j, const std::string& w) { return InvolvementFromJson(j, w); }
+};
+
+std::string NowUtc() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms);
+}
+
+std::string NewId(RecordKind kind) {
+  static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+  uint8_t raw[10];
+  randombytes_buf(raw, sizeof raw);
+  std::string id;
+  switch (kind) {
+    case RecordKind::kSource: id = "src-"; break;
+    case RecordKind::kPerson: id = "per-"; break;
+    case RecordKind::kIncident: id = "inc-"; break;
+    case RecordKind::kAct: id = "act-"; break;
+    case RecordKind::kInvolvement: id = "inv-"; break;
+  }
+  for (uint8_t b : raw) id += kAlphabet[b & 31];
+  return id;
+}
+
+// Hash input: every part length-prefixed so no two different entries serialise alike.
+class Hasher {
+ public:
+  Hasher() { crypto_hash_sha256_init(&st_); }
+  Hasher& Add(std::span<const uint8_t> b) {
+    uint64_t n = b.size();
+    uint8_t len[8];
+    for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(n >> (8 * i));
+    crypto_hash_sha256_update(&st_, len, 8);
+    crypto_hash_sha256_update(&st_, b.data(), b.size());
+    return *this;
+  }
+  Hasher& Add(std::string_view s) { return Add({reinterpret_cast<const uint8_t*>(s.data()), s.size()}); }
+  Bytes Final() {
+    Bytes out(crypto_hash_sha256_BYTES, 0);
+    crypto_hash_sha256_final(&st_, out.data());
+    return out;
+  }
+
+ private:
+  crypto_hash_sha256_state st_;
+};
+
+Bytes ToBytes(std::span<const uint8_t> s) { return Bytes(s.begin(), s.end()); }
+
+}  // namespace
+
+std::string NormaliseNameForIndex(const std::string& name) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(name);
+  icu::UnicodeString folded = U_SUCCESS(status) ? nfkc->normalize(u, status) : u;
+  icu::UnicodeString kept;
+  for (int32_t i = 0; i < folded.length();) {
+    UChar32 c = folded.char32At(i);
+    i += U16_LENGTH(c);
+    if (c == ' ' || c == '-' || c == '\'' || c == '.' || c == 0x2019 || c == 0x00B7 || c == 0x30FB) continue;
+    kept.append(c);
+  }
+  std::string out;
+  kept.toUTF8String(out);
+  return out;
+}
+
+namespace {
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(sqlite::Database db, crypto::Keyring keyring, const Catalog& catalog)
+      : db_(std::move(db)), keyring_(std::move(keyring)), catalog_(catalog) {}
+
+  void SetActor(std::string actor) override { actor_ = std::move(actor); }
+  const Catalog& catalog() const override { return catalog_; }
+  const crypto::Keyring& keyring() const override { return keyring_; }
+
+  Status Transaction(const std::function<Status()>& body) override {
+    const int depth = depth_++;
+    const std::string sp = fmt::format("sp{}", depth);
+    Status begin = depth == 0 ? db_.Exec("BEGIN IMMEDIATE") : db_.Exec("SAVEPOINT " + sp);
+    if (!begin.ok()) {
+      --depth_;
+      return begin;
+    }
+    if (depth == 0) {
+      if (auto s = LoadAuditHead(); !s.ok()) {
+        (void)db_.Exec("ROLLBACK");
+        --depth_;
+        return s;
+      }
+    }
+    Status result = body();
+    if (result.ok()) {
+      result = depth == 0 ? db_.Exec("COMMIT") : db_.Exec("RELEASE " + sp);
+    }
+    if (!result.ok()) {
+      if (depth == 0) {
+        (void)db_.Exec("ROLLBACK");
+      } else {
+        (void)db_.Exec("ROLLBACK TO " + sp);
+        (void)db_.Exec("RELEASE " + sp);
+      }
+      head_loaded_ = false;  // the in-memory chain head may be ahead of what was kept
+    }
+    --depth_;
+    return result;
+  }
+
+  Result<std::string> Create(const Source& r) override { return CreateRecord(r); }
+  Result<std::string> Create(const Person& r) override { return CreateRecord(r); }
+  Result<std::string> Create(const Incident& r) override { return CreateRecord(r); }
+  Result<std::string> Create(const Act& r) override { return CreateRecord(r); }
+  Result<std::string> Create(const Involvement& r) override { return CreateRecord(r); }
+
+  Status Update(const Source& r) override { return UpdateRecord(r); }
+  Status Update(const Person& r) override { return UpdateRecord(r); }
+  Status Update(const Incident& r) override { return UpdateRecord(r); }
+  Status Update(const Act& r) override { return UpdateRecord(r); }
+  Status Update(const Involvement& r) override { return UpdateRecord(r); }
+
+  Status Delete(RecordKind kind, const std::string& id) override;
+
+  Result<Source> GetSource(const std::string& id) const override { return Get<Source>(id); }
+  Result<Person> GetPerson(const std::string& id) const override { return Get<Person>(id); }
+  Result<Incident> GetIncident(const std::string& id) const override { return Get<Incident>(id); }
+  Result<Act> GetAct(const std::string& id) const override { return Get<Act>(id); }
+  Result<Involvement> GetInvolvement(const std::string& id) const override { return Get<Involvement>(id); }
+
+  bool Exists(RecordKind kind, std::string_view id) const override;
+  Result<int64_t> Count(RecordKind kind) const override;
+
+  Result<Page<Source>> ListSources(const ListQuery& q) const override { return List<Source>(q); }
+  Result<Page<Person>> ListPersons(const ListQuery& q) const override { return List<Person>(q); }
+  Result<Page<Incident>> ListIncidents(const ListQuery& q) const override { return List<Incident>(q); }
+  Result<Page<Act>> ListActs(const ListQuery& q) const override { return List<Act>(q); }
+  Result<Page<Involvement>> ListInvolvements(const ListQuery& q) const override { return List<Involvement>(q); }
+
+  Result<std::vector<std::string>> FindPersonsByExactName(const std::string& name) const override;
+  Status RecordEvent(const std::string& action, const std::string& details) override;
+  Result<std::vector<AuditEntry>> History(RecordKind kind, const std::string& id) const override;
+  Result<VerifyReport> Verify() const override;
+  Result<uint32_t> RotateKey(const crypto::KeySource& key) override;
+
+ private:
+  template <typename T> Result<std::string> CreateRecord(const T& record);
+  template <typename T> Status UpdateRecord(const T& record);
+  template <typename T> Result<T> Get(const std::string& id) const;
+  template <typename T> Result<Page<T>> List(const ListQuery& q) const;
+  template <typename T> Result<T> DecodeRow(const RecordShape& shape, sqlite::Statement& st) const;
+
+  Status WriteRow(const RecordShape& shape, const std::string& id, const ordered_json& full, bool insert);
+  Status WriteIndexes(RecordKind kind, const std::string& id, const ordered_json& full);
+  Result<Bytes> RowDigest(const RecordShape& shape, const std::string& id) const;
+  Status LoadAuditHead();
+  Status AppendAudit(const std::string& action, RecordKind* kind, const std::string& record_id,
+                     const ordered_json& before, const ordered_json& after, const std::string& event_details);
+  Status CheckNotReferenced(RecordKind kind, const std::string& id) const;
+  Validator MakeValidator() const {
+    return Validator(catalog_, [this](RecordKind k, std::string_view id) { return Exists(k, id); });
+  }
+  sqlite::Statement& Cached(const std::string& sql) const;
+
+  sqlite::Database db_;
+  crypto::Keyring keyring_;
+  const Catalog& catalog_;
+  std::string actor_ = "system";
+  int depth_ = 0;
+  bool head_loaded_ = false;
+  int64_t next_seq_ = 1;
+  Bytes head_hash_;
+  mutable std::map<std::string, sqlite::Statement> statements_;
+};
+
+sqlite::Statement& SqliteStore::Cached(const std::string& sql) const {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    auto st = db_.Prepare(sql);
+    if (!st.ok()) {
+      // Every statement here is a literal of this file; failing to prepare one is a bug.
+      fmt::print(stderr, "dossier: internal error: {}\n", st.error().message);
+      std::abort();
+    }
+    it = statements_.emplace(sql, std::move(st).value()).first;
+  }
+  it->second.Reset();
+  return it->second;
+}
+
+bool SqliteStore::Exists(RecordKind kind, std::string_view id) const {
+  auto& st = Cached(fmt::format("SELECT 1 FROM {} WHERE id = ?", ShapeOf(kind).table));
+  st.Bind(1, id);
+  auto r = st.Step();
+  return r.ok() && *r;
+}
+
+Result<int64_t> SqliteStore::Count(RecordKind kind) const {
+  auto& st = Cached(fmt::format("SELECT count(*) FROM {}", ShapeOf(kind).table));
+  DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : 0;
+}
+
+Status SqliteStore::WriteRow(const RecordShape& shape, const std::string& id, const ordered_json& full, bool insert) {
+  SplitRecord split = Split(shape, full);
+  std::string sql;
+  if (insert) {
+    std::string cols = "id, data", marks = "?, ?";
+    for (const auto& f : shape.sensitive_fields) {
+      cols += ", " + f;
+      marks += ", ?";
+    }
+    sql = fmt::format("INSERT INTO {} ({}) VALUES ({})", shape.table, cols, marks);
+  } else {
+    std::string sets = "data = ?2";
+    int i = 3;
+    for (const auto& f : shape.sensitive_fields) sets += fmt::format(", {} = ?{}", f, i++);
+    sql = fmt::format("UPDATE {} SET {} WHERE id = ?1", shape.table, sets);
+  }
+  auto& st = Cached(sql);
+  st.Bind(1, id).Bind(2, split.clear.dump());
+  for (size_t i = 0; i < shape.sensitive_fields.size(); ++i) {
+    if (split.sensitive[i].empty()) {
+      st.BindNull(static_cast<int>(3 + i));
+    } else {
+      Bytes sealed = keyring_.Seal(split.sensitive[i], {shape.table, shape.sensitive_fields[i], id});
+      st.Bind(static_cast<int>(3 + i), std::span<const uint8_t>(sealed.data(), sealed.size()));
+    }
+  }
+  return st.Run();
+}
+
+Status SqliteStore::WriteIndexes(RecordKind kind, const std::string& id, const ordered_json& full) {
+  if (kind != RecordKind::kPerson) return Ok();
+  auto& del_names = Cached("DELETE FROM person_names WHERE person_id = ?");
+  DOSSIER_RETURN_IF_ERROR(del_names.Bind(1, id).Run());
+  auto& del_links = Cached("DELETE FROM person_links WHERE person_id = ?");
+  DOSSIER_RETURN_IF_ERROR(del_links.Bind(1, id).Run());
+  std::set<Bytes> tokens;
+  for (const auto& n : full["names"]) {
+    tokens.insert(keyring_.BlindIndex("name", NormaliseNameForIndex(n["value"].get<std::string>())));
+  }
+  for (const auto& t : tokens) {
+    auto& ins = Cached("INSERT INTO person_names(person_id, token) VALUES (?, ?)");
+    DOSSIER_RETURN_IF_ERROR(ins.Bind(1, id).Bind(2, std::span<const uint8_t>(t.data(), t.size())).Run());
+  }
+  for (const auto& l : full["links"]) {
+    Bytes target = keyring_.BlindIndex("link", l["person_id"].get<std::string>());
+    auto& ins = Cached("INSERT INTO person_links(person_id, target) VALUES (?, ?)");
+    DOSSIER_RETURN_IF_ERROR(ins.Bind(1, id).Bind(2, std::span<const uint8_t>(target.data(), target.size())).Run());
+  }
+  return Ok();
+}
+
+template <typename T>
+Result<std::string> SqliteStore::CreateRecord(const T& input) {
+  constexpr RecordKind kind = Traits<T>::kKind;
+  const RecordShape& shape = ShapeOf(kind);
+  T record = input;
+  if (record.id.empty()) record.id = NewId(kind);
+  if (Exists(kind, record.id)) {
+    return Error::Conflict(fmt::format("{} '{}' already exists", RecordKindName(kind), record.id));
+  }
+  DOSSIER_RETURN_IF_ERROR(MakeValidator().Check(record));
+  ordered_json full = ToJson(record);
+  Status s = Transaction([&]() -> Status {
+    DOSSIER_RETURN_IF_ERROR(WriteRow(shape, record.id, full, /*insert=*/true));
+    DOSSIER_RETURN_IF_ERROR(WriteIndexes(kind, record.id, full));
+    RecordKind k = kind;
+    return AppendAudit("create", &k, record.id, nullptr, full, "");
+  });
+  if (!s.ok()) return s.error();
+  return record.id;
+}
+
+template <typename T>
+Status SqliteStore::UpdateRecord(const T& record) {
+  constexpr RecordKind kind = Traits<T>::kKind;
+  const RecordShape& shape = ShapeOf(kind);
+  DOSSIER_ASSIGN_OR_RETURN(T before, Get<T>(record.id));
+  DOSSIER_RETURN_IF_ERROR(MakeValidator().Check(record));
+  if (before == record) return Ok();  // nothing changed: no write, no audit entry
+  ordered_json full = ToJson(record);
+  return Transaction([&]() -> Status {
+    DOSSIER_RETURN_IF_ERROR(WriteRow(shape, record.id, full, /*insert=*/false));
+    DOSSIER_RETURN_IF_ERROR(WriteIndexes(kind, record.id, full));
+    RecordKind k = kind;
+    return AppendAudit("update", &k, record.id, ToJson(before), full, "");
+  });
+}
+
+Status SqliteStore::CheckNotReferenced(RecordKind kind, const std::string& id) const {
+  auto referenced = [&](const std::string& sql, std::span<const uint8_t> blob = {}) -> Result<bool> {
+    auto& st = Cached(sql);
+    if (blob.empty()) {
+      st.Bind(1, id);
+    } else {
+      st.Bind(1, blob);
+    }
+    return st.Step();
+  };
+  auto refuse = [&](const char* by) {
+    return Error::Conflict(fmt::format("{} '{}' cannot be deleted: {} still refer to it", RecordKindName(kind), id, by));
+  };
+  switch (kind) {
+    case RecordKind::kSource:
+      for (RecordKind other : {RecordKind::kPerson, RecordKind::kIncident, RecordKind::kAct, RecordKind::kInvolvement}) {
+        DOSSIER_ASSIGN_OR_RETURN(bool r, referenced(fmt::format(
+            "SELECT 1 FROM {}, json_each({}.data, '$.source_ids') WHERE json_each.value = ? LIMIT 1",
+            ShapeOf(other).table, ShapeOf(other).table)));
+        if (r) return refuse(ShapeOf(other).table);
+      }
+      return Ok();
+    case RecordKind::kPerson: {
+      DOSSIER_ASSIGN_OR_RETURN(bool acts, referenced("SELECT 1 FROM acts WHERE victim_id = ? LIMIT 1"));
+      if (acts) return refuse("acts");
+      DOSSIER_ASSIGN_OR_RETURN(bool inv, referenced("SELECT 1 FROM involvements WHERE perpetrator_person_id = ? LIMIT 1"));
+      if (inv) return refuse("involvements");
+      Bytes target = keyring_.BlindIndex("link", id);
+      DOSSIER_ASSIGN_OR_RETURN(bool links, referenced("SELECT 1 FROM person_links WHERE target = ? LIMIT 1",
+                                                      std::span<const uint8_t>(target.data(), target.size())));
+      if (links) return refuse("links of other persons");
+      return Ok();
+    }
+    case RecordKind::kIncident: {
+      DOSSIER_ASSIGN_OR_RETURN(bool acts, referenced("SELECT 1 FROM acts WHERE incident_id = ? LIMIT 1"));
+      return acts ? Status(refuse("acts")) : Ok();
+    }
+    case RecordKind::kAct: {
+      DOSSIER_ASSIGN_OR_RETURN(bool inv, referenced("SELECT 1 FROM involvements WHERE act_id = ? LIMIT 1"));
+      return inv ? Status(refuse("involvements")) : Ok();
+    }
+    case RecordKind::kInvolvement: return Ok();
+  }
+  return Ok();
+}
+
+Status SqliteStore::Delete(RecordKind kind, const std::string& id) {
+  const RecordShape& shape = ShapeOf(kind);
+  if (!Exists(kind, id)) return Error::NotFound(fmt::format("{} '{}' does not exist", RecordKindName(kind), id));
+  DOSSIER_RETURN_IF_ERROR(CheckNotReferenced(kind, id));
+  ordered_json before;
+  switch (kind) {
+    case RecordKind::kSource: { DOSSIER_ASSIGN_OR_RETURN(auto r, GetSource(id)); before = ToJson(r); break; }
+    case RecordKind::kPerson: { DOSSIER_ASSIGN_OR_RETURN(auto r, GetPerson(id)); before = ToJson(r); break; }
+    case RecordKind::kIncident: { DOSSIER_ASSIGN_OR_RETURN(auto r, GetIncident(id)); before = ToJson(r); break; }
+    case RecordKind::kAct: { DOSSIER_ASSIGN_OR_RETURN(auto r, GetAct(id)); before = ToJson(r); break; }
+    case RecordKind::kInvolvement: { DOSSIER_ASSIGN_OR_RETURN(auto r, GetInvolvement(id)); before = ToJson(r); break; }
+  }
+  return Transaction([&]() -> Status {
+    auto& st = Cached(fmt::format("DELETE FROM {} WHERE id = ?", shape.table));
+    DOSSIER_RETURN_IF_ERROR(st.Bind(1, id).Run());
+    if (kind == RecordKind::kPerson) {
+      DOSSIER_RETURN_IF_ERROR(Cached("DELETE FROM person_names WHERE person_id = ?").Bind(1, id).Run());
+      DOSSIER_RETURN_IF_ERROR(Cached("DELETE FROM person_links WHERE person_id = ?").Bind(1, id).Run());
+    }
+    RecordKind k = kind;
+    return AppendAudit("delete", &k, id, before, nullptr, "");
+  });
+}
+
+template <typename T>
+Result<T> SqliteStore::DecodeRow(const RecordShape& shape, sqlite::Statement& st) const {
+  const std::string id = st.Text(0);
+  const std::string where = fmt::format("stored {} '{}'", RecordKindName(shape.kind), id);
+  json full;
+  try {
+    full = json::parse(st.Text(1));
+  } catch (const json::exception&) {
+    return Error::Corrupt(fmt::format("{}: clear fields are not valid JSON", where));
+  }
+  for (size_t i = 0; i < shape.sensitive_fields.size(); ++i) {
+    const std::string& field = shape.sensitive_fields[i];
+    const int col = static_cast<int>(2 + i);
+    if (st.IsNull(col)) {
+      full[field] = nullptr;
+      continue;
+    }
+    DOSSIER_ASSIGN_OR_RETURN(std::string plain, keyring_.Open(st.Blob(col), {shape.table, field, id}));
+    try {
+      full[field] = json::parse(plain);
+    } catch (const json::exception&) {
+      return Error::Corrupt(fmt::format("{}: field '{}' is not valid JSON", where, field));
+    }
+  }
+  full["id"] = id;
+  auto r = Traits<T>::Decode(full, where);
+  if (!r.ok()) return Error::Corrupt(r.error().message);
+  return r;
+}
+
+std::string SelectColumns(const RecordShape& shape) {
+  std::string cols = "id, data";
+  for (const auto& f : shape.sensitive_fields) cols += ", " + f;
+  return cols;
+}
+
+template <typename T>
+Result<T> SqliteStore::Get(const std::string& id) const {
+  const RecordShape& shape = ShapeOf(Traits<T>::kKind);
+  auto& st = Cached(fmt::format("SELECT {} FROM {} WHERE id = ?", SelectColumns(shape), shape.table));
+  st.Bind(1, id);
+  DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Error::NotFound(fmt::format("{} '{}' does not exist", RecordKindName(shape.kind), id));
+  return DecodeRow<T>(shape, st);
+}
+
+template <typename T>
+Result<Page<T>> SqliteStore::List(const ListQuery& q) const {
+  const RecordShape& shape = ShapeOf(Traits<T>::kKind);
+  std::vector<std::string> conds;
+  std::vector<std::string> args;
+  auto place_cond = [&](const char* col) {
+    conds.push_back(fmt::format("({0} = ? OR {0} LIKE ? ESCAPE '\\')", col));
+    args.push_back(q.place);
+    std::string escaped;
+    for (char c : q.place) {
+      if (c == '%' || c == '_' || c == '\\') escaped += '\\';
+      escaped += c;
+    }
+    args.push_back(escaped + "-%");
+  };
+  const RecordKind kind = shape.kind;
+  if (!q.type.empty()) {
+    if (kind == RecordKind::kIncident) { conds.push_back("type = ?"); args.push_back(q.type); }
+    if (kind == RecordKind::kSource) { conds.push_back("kind = ?"); args.push_back(q.type); }
+  }
+  if (!q.place.empty()) {
+    if (kind == RecordKind::kIncident) place_cond("place");
+    if (kind == RecordKind::kPerson) place_cond("origin");
+  }
+  if (kind == RecordKind::kIncident && q.year_from) conds.push_back(fmt::format("start_year >= {}", *q.year_from));
+  if (kind == RecordKind::kIncident && q.year_to) conds.push_back(fmt::format("start_year <= {}", *q.year_to));
+  if (!q.source_id.empty() && kind != RecordKind::kSource) {
+    conds.push_back(fmt::format("EXISTS (SELECT 1 FROM json_each({}.data, '$.source_ids') WHERE value = ?)", shape.table));
+    args.push_back(q.source_id);
+  }
+  if (!q.incident_id.empty() && kind == RecordKind::kAct) { conds.push_back("incident_id = ?"); args.push_back(q.incident_id); }
+  if (!q.person_id.empty() && kind == RecordKind::kAct) { conds.push_back("victim_id = ?"); args.push_back(q.person_id); }
+  if (!q.person_id.empty() && kind == RecordKind::kInvolvement) {
+    conds.push_back("perpetrator_person_id = ?");
+    args.push_back(q.person_id);
+  }
+  if (!q.act_id.empty() && kind == RecordKind::kInvolvement) { conds.push_back("act_id = ?"); args.push_back(q.act_id); }
+  std::string where;
+  for (size_t i = 0; i < conds.size(); ++i) where += (i ? " AND " : " WHERE ") + conds[i];
+  const char* order = kind == RecordKind::kIncident ? "start_year, start, id" : "id";
+
+  Page<T> page;
+  auto& count = Cached(fmt::format("SELECT count(*) FROM {}{}", shape.table, where));
+  for (size_t i = 0; i < args.size(); ++i) count.Bind(static_cast<int>(i + 1), args[i]);
+  DOSSIER_ASSIGN_OR_RETURN(bool crow, count.Step());
+  page.total = crow ? static_cast<size_t>(count.Int(0)) : 0;
+
+  auto& st = Cached(fmt::format("SELECT {} FROM {}{} ORDER BY {} LIMIT ? OFFSET ?", SelectColumns(shape), shape.table,
+                                where, order));
+  int n = 1;
+  for (const auto& a : args) st.Bind(n++, a);
+  st.Bind(n++, static_cast<int64_t>(q.limit));
+  st.Bind(n++, static_cast<int64_t>(q.offset));
+  while (true) {
+    DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    DOSSIER_ASSIGN_OR_RETURN(T item, DecodeRow<T>(shape, st));
+    page.items.push_back(std::move(item));
+  }
+  return page;
+}
+
+Result<std::vector<std::string>> SqliteStore::FindPersonsByExactName(const std::string& name) const {
+  Bytes token = keyring_.BlindIndex("name", NormaliseNameForIndex(name));
+  auto& st = Cached("SELECT DISTINCT person_id FROM person_names WHERE token = ? ORDER BY person_id");
+  st.Bind(1, std::span<const uint8_t>(token.data(), token.size()));
+  std::vector<std::string> ids;
+  while (true) {
+    DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    ids.push_back(st.Text(0));
+  }
+  return ids;
+}
+
+Result<Bytes> SqliteStore::RowDigest(const RecordShape& shape, const std::string& id) const {
+  auto& st = Cached(fmt::format("SELECT {} FROM {} WHERE id = ?", SelectColumns(shape), shape.table));
+  st.Bind(1, id);
+  DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Bytes();
+  Hasher h;
+  h.Add(st.Text(0)).Add(st.Text(1));
+  for (size_t i = 0; i < shape.sensitive_fields.size(); ++i) {
+    h.Add(st.IsNull(static_cast<int>(2 + i)) ? std::string_view("\x00null", 5) : std::string_view());
+    h.Add(st.Blob(static_cast<int>(2 + i)));
+  }
+  return h.Final();
+}
+
+Status SqliteStore::LoadAuditHead() {
+  auto& st = Cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+  DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (row) {
+    next_seq_ = st.Int(0) + 1;
+    head_hash_ = ToBytes(st.Blob(1));
+  } else {
+    next_seq_ = 1;
+    head_hash_ = Bytes(32, 0);
+  }
+  head_loaded_ = true;
+  return Ok();
+}
+
+Bytes EntryHash(const Bytes& prev, int64_t seq, const std::string& at, const std::string& actor,
+                const std::string& action, const std::string& kind, const std::string& record_id,
+                const std::string& fields, std::span<const uint8_t> changes, std::span<const uint8_t> row_digest) {
+  return Hasher()
+      .Add(prev)
+      .Add(std::to_string(seq))
+      .Add(at)
+      .Add(actor)
+      .Add(action)
+      .Add(kind)
+      .Add(record_id)
+      .Add(fields)
+      .Add(changes)
+      .Add(row_digest)
+      .Final();
+}
+
+Status SqliteStore::AppendAudit(const std::string& action, RecordKind* kind, const std::string& record_id,
+                                const ordered_json& before, const ordered_json& after,
+                                const std::string& event_details) {
+  if (!head_loaded_) DOSSIER_RETURN_IF_ERROR(LoadAuditHead());
+  const std::string kind_name = kind ? RecordKindName(*kind) : "";
+  // Field-level changes: for each field that differs, its value before and after.
+  ordered_json changes = ordered_json::object();
+  std::string fields;
+  if (kind) {
+    const ordered_json& shape_src = after.is_null() ? before : after;
+    for (const auto& [field, value] : shape_src.items()) {
+      ordered_json b = before.is_null() ? ordered_json(nullptr) : before.value(field, ordered_json());
+      ordered_json a = after.is_null() ? ordered_json(nullptr) : after.value(field, ordered_json());
+      if (b == a) continue;
+      changes[field] = {{"before", b}, {"after", a}};
+      fields += (fields.empty() ? "" : ",") + field;
+    }
+  } else {
+    changes["details"] = event_details;
+  }
+  const int64_t seq = next_seq_;
+  const std::string seq_text = std::to_string(seq);
+  Bytes sealed = keyring_.Seal(changes.dump(), {"audit", "changes", seq_text});
+  Bytes digest;
+  if (kind) {
+    DOSSIER_ASSIGN_OR_RETURN(digest, RowDigest(ShapeOf(*kind), record_id));
+  }
+  const std::string at = NowUtc();
+  Bytes hash = EntryHash(head_hash_, seq, at, actor_, action, kind_name, record_id, fields, sealed, digest);
+  Bytes sig(crypto_sign_BYTES, 0);
+  crypto_sign_detached(sig.data(), nullptr, hash.data(), hash.size(), keyring_.signing_secret_key().data());
+  auto& st = Cached(
+      "INSERT INTO audit(seq, at, actor, action, kind, record_id, fields, changes, row_digest, prev_hash, hash, "
+      "signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.Bind(1, seq).Bind(2, at).Bind(3, actor_).Bind(4, action).Bind(5, kind_name).Bind(6, record_id).Bind(7, fields);
+  st.Bind(8, std::span<const uint8_t>(sealed.data(), sealed.size()));
+  if (digest.empty()) {
+    st.BindNull(9);
+  } else {
+    st.Bind(9, std::span<const uint8_t>(digest.data(), digest.size()));
+  }
+  st.Bind(10, std::span<const uint8_t>(head_hash_.data(), head_hash_.size()));
+  st.Bind(11, std::span<const uint8_t>(hash.data(), hash.size()));
+  st.Bind(12, std::span<const uint8_t>(sig.data(), sig.size()));
+  DOSSIER_RETURN_IF_ERROR(st.Run());
+  next_seq_ = seq + 1;
+  head_hash_ = std::move(hash);
+  return Ok();
+}
+
+Status SqliteStore::RecordEvent(const std::string& action, const std::string& details) {
+  return Transaction([&]() -> Status { return AppendAudit(action, nullptr, "", nullptr, nullptr, details); });
+}
+
+Result<std::vector<AuditEntry>> SqliteStore::History(RecordKind kind, const std::string& id) const {
+  auto& st = Cached(
+      "SELECT seq, at, actor, action, kind, record_id, fields, changes FROM audit WHERE kind = ? AND record_id = ? "
+      "ORDER BY seq");
+  st.Bind(1, RecordKindName(kind)).Bind(2, id);
+  std::vector<AuditEntry> out;
+  while (true) {
+    DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    AuditEntry e{st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5), st.Text(6), ""};
+    DOSSIER_ASSIGN_OR_RETURN(e.changes, keyring_.Open(st.Blob(7), {"audit", "changes", std::to_string(e.seq)}));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<VerifyReport> SqliteStore::Verify() const {
+  VerifyReport report;
+  auto st_r = db_.Prepare(
+      "SELECT seq, at, actor, action, kind, record_id, fields, changes, row_digest, prev_hash, hash, signature "
+      "FROM audit ORDER BY seq");
+  if (!st_r.ok()) return st_r.error();
+  auto& st = *st_r;
+  Bytes prev(32, 0);
+  int64_t expected_seq = 1;
+  bool chain_ok = true;
+  // kind -> id -> digest the last entry left (empty after a delete).
+  std::map<std::string, std::map<std::string, Bytes>> expected_rows;
+  const Bytes pk = keyring_.signing_public_key();
+  while (true) {
+    DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    ++report.entries;
+    if (!chain_ok) continue;
+    const int64_t seq = st.Int(0);
+    const std::string action = st.Text(3), kind = st.Text(4), record_id = st.Text(5);
+    Bytes hash = EntryHash(prev, seq, st.Text(1), st.Text(2), action, kind, record_id, st.Text(6), st.Blob(7), st.Blob(8));
+    std::string problem;
+    if (seq != expected_seq) {
+      problem = fmt::format("audit entry {} is missing or out of order (found entry {} next)", expected_seq, seq);
+    } else if (ToBytes(st.Blob(9)) != prev) {
+      problem = fmt::format("audit entry {} does not follow entry {}: the chain was reordered or cut", seq, seq - 1);
+    } else if (ToBytes(st.Blob(10)) != hash) {
+      problem = fmt::format("audit entry {} was altered: its content does not match its hash", seq);
+    } else if (st.Blob(11).size() != crypto_sign_BYTES ||
+               crypto_sign_verify_detached(st.Blob(11).data(), hash.data(), hash.size(), pk.data()) != 0) {
+      problem = fmt::format("audit entry {} has an invalid signature", seq);
+    }
+    if (!problem.empty()) {
+      report.problems.push_back(problem);
+      chain_ok = false;
+      continue;
+    }
+    if (!kind.empty()) expected_rows[kind][record_id] = ToBytes(st.Blob(8));
+    prev = hash;
+    ++expected_seq;
+  }
+  if (!chain_ok) return report;
+  for (RecordKind kind : AllRecordKinds()) {
+    const RecordShape& shape = ShapeOf(kind);
+    auto& expected = expected_rows[RecordKindName(kind)];
+    auto ids_r = db_.Prepare(fmt::format("SELECT id FROM {} ORDER BY id", shape.table));
+    if (!ids_r.ok()) return ids_r.error();
+    std::set<std::string> present;
+    while (true) {
+      DOSSIER_ASSIGN_OR_RETURN(bool row, ids_r->Step());
+      if (!row) break;
+      present.insert(ids_r->Text(0));
+    }
+    for (const auto& id : present) {
+      ++report.records;
+      auto it = expected.find(id);
+      if (it == expected.end() || it->second.empty()) {
+        report.problems.push_back(fmt::format("{} '{}' exists but the audit trail never recorded it: it was "
+                                              "added behind the application's back", RecordKindName(kind), id));
+        continue;
+      }
+      DOSSIER_ASSIGN_OR_RETURN(Bytes digest, RowDigest(shape, id));
+      if (digest != it->second) {
+        report.problems.push_back(fmt::format("{} '{}' differs from its last audited state: it was edited behind "
+                                              "the application's back", RecordKindName(kind), id));
+      }
+    }
+    for (const auto& [id, digest] : expected) {
+      if (!digest.empty() && !present.count(id)) {
+        report.problems.push_back(fmt::format("{} '{}' is in the audit trail but missing from the database: it was "
+                                              "deleted behind the application's back", RecordKindName(kind), id));
+      }
+    }
+  }
+  return report;
+}
+
+Status StoreWrappedKey(sqlite::Database& db, const crypto::WrappedKey& w) {
+  auto st = db.Prepare(
+      "INSERT INTO keyring(version, method, salt, opslimit, memlimit, nonce, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!st.ok()) return st.error();
+  st->Bind(1, static_cast<int64_t>(w.version)).Bind(2, w.method);
+  st->Bind(3, std::span<const uint8_t>(w.salt.data(), w.salt.size()));
+  st->Bind(4, static_cast<int64_t>(w.opslimit)).Bind(5, static_cast<int64_t>(w.memlimit));
+  st->Bind(6, std::span<const uint8_t>(w.nonce.data(), w.nonce.size()));
+  st->Bind(7, std::span<const uint8_t>(w.ciphertext.data(), w.ciphertext.size()));
+  return st->Run();
+}
+
+Result<uint32_t> SqliteStore::RotateKey(const crypto::KeySource& key) {
+  const uint32_t version = keyring_.current_version() + 1;
+  crypto::SecretBytes fresh = crypto::SecretBytes::Random(32);
+  DOSSIER_ASSIGN_OR_RETURN(crypto::WrappedKey w, crypto::WrapDataKey(fresh, version, key));
+  // Check the caller holds the key that unlocked this database before adding a version under it.
+  auto verify = db_.Prepare("SELECT version, method, salt, opslimit, memlimit, nonce, ciphertext FROM keyring "
+                            "WHERE version = ? AND method = ?");
+  if (!verify.ok()) return verify.error();
+  verify->Bind(1, static_cast<int64_t>(keyring_.current_version())).Bind(2, w.method);
+  DOSSIER_ASSIGN_OR_RETURN(bool row, verify->Step());
+  if (!row) return Error::Unauthenticated("this database is not locked with that kind of key");
+  crypto::WrappedKey current{static_cast<uint32_t>(verify->Int(0)), verify->Text(1), ToBytes(verify->Blob(2)),
+                             static_cast<uint64_t>(verify->Int(3)), static_cast<uint64_t>(verify->Int(4)),
+                             ToBytes(verify->Blob(5)), ToBytes(verify->Blob(6))};
+  DOSSIER_RETURN_IF_ERROR(crypto::UnwrapDataKey(current, key));
+  std::map<uint32_t, crypto::SecretBytes> keys;
+  for (const auto& [v, k] : keyring_.data_keys()) keys.emplace(v, crypto::SecretBytes::Copy(k.span()));
+  keys.emplace(version, std::move(fresh));
+  DOSSIER_RETURN_IF_ERROR(Transaction([&]() -> Status {
+    DOSSIER_RETURN_IF_ERROR(StoreWrappedKey(db_, w));
+    return AppendAudit("rotate_key", nullptr, "", nullptr, nullptr, fmt::format("data key version {}", version));
+  }));
+  keyring_ = crypto::Keyring(std::move(keys));
+  return version;
+}
+
+Status Migrate(sqlite::Database& db) {
+  auto st = db.Prepare("PRAGMA user_version");
+  if (!st.ok()) return st.error();
+  DOSSIER_ASSIGN_OR_RETURN(bool row, st->Step());
+  int version = row ? static_cast<int>(st->Int(0)) : 0;
+  if (version > kSchemaVersion) {
+    return Error::Conflict(fmt::format("the database has schema version {}, newer than this program ({}); "
+                                       "upgrade Dossier", version, kSchemaVersion));
+  }
+  for (; version < kSchemaVersion; ++version) {
+    DOSSIER_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+    Status s = db.Exec(Migrations()[version]);
+    if (s.ok()) s = db.Exec(fmt::format("PRAGMA user_version = {}", version + 1));
+    if (s.ok()) s = db.Exec("COMMIT");
+    if (!s.ok()) {
+      (void)db.Exec("ROLLBACK");
+      return Error::Io(fmt::format("migration to schema version {} failed: {}", version + 1, s.error().message));
+    }
+  }
+  return Ok();
+}
+
+Status Configure(sqlite::Database& db) {
+  DOSSIER_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode = WAL"));
+  DOSSIER_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = NORMAL"));
+  DOSSIER_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
+  // Freed pages are zeroed so deleted sealed values do not linger in the file.
+  return db.Exec("PRAGMA secure_delete = ON");
+}
+
+// Reads and unwraps every data key with the method of `key`, from an already open connection.
+Result<std::map<uint32_t, crypto::SecretBytes>> UnlockKeys(const sqlite::Database& db, const crypto::KeySource& key,
+                                                           const std::string& path) {
+  auto st = db.Prepare("SELECT version, method, salt, opslimit, memlimit, nonce, ciphertext FROM keyring ORDER BY version");
+  if (!st.ok()) return Error::Invalid(fmt::format("'{}' is not a Dossier database", path));
+  std::map<uint32_t, crypto::SecretBytes> keys;
+  std::string other_method;
+  while (true) {
+    auto row = st->Step();
+    if (!row.ok()) return Error::Invalid(fmt::format("'{}' is not a readable Dossier database: {}", path, row.error().message));
+    if (!*row) break;
+    crypto::WrappedKey w{static_cast<uint32_t>(st->Int(0)), st->Text(1), ToBytes(st->Blob(2)),
+                         static_cast<uint64_t>(st->Int(3)), static_cast<uint64_t>(st->Int(4)), ToBytes(st->Blob(5)),
+                         ToBytes(st->Blob(6))};
+    const char* method = key.kind == crypto::KeySource::Kind::kKeyFile ? "keyfile" : "passphrase";
+    if (w.method != method) {
+      other_method = w.method;
+      continue;
+    }
+    DOSSIER_ASSIGN_OR_RETURN(crypto::SecretBytes k, crypto::UnwrapDataKey(w, key));
+    keys.emplace(w.version, std::move(k));
+  }
+  if (keys.empty()) {
+    if (!other_method.empty()) {
+      return Error::Unauthenticated(fmt::format("'{}' is locked with a {}; supply that instead", path, other_method));
+    }
+    return Error::Invalid(fmt::format("'{}' holds no keys: it is not an initialised Dossier database", path));
+  }
+  return keys;
+}
+
+}  // namespace
+
+Status InitSqliteDatabase(const std::string& path, const crypto::KeySource& key) {
+  crypto::EnsureSodium();
+  if (std::filesystem::exists(path)) return Error::Conflict(fmt::format("'{}' already exists; not overwriting it", path));
+  crypto::SecretBytes data_key = crypto::SecretBytes::Random(32);
+  DOSSIER_ASSIGN_OR_RETURN(crypto::WrappedKey wrapped, crypto::WrapDataKey(data_key, 1, key));
+  Status s = [&]() -> Status {
+    DOSSIER_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+    ::chmod(path.c_str(), 0600);
+    DOSSIER_RETURN_IF_ERROR(Configure(db));
+    DOSSIER_RETURN_IF_ERROR(Migrate(db));
+    return StoreWrappedKey(db, wrapped);
+  }();
+  if (!s.ok()) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ec);
+    return s;
+  }
+  return Ok();
+}
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const crypto::KeySource& key,
+                                               const Catalog& catalog) {
+  crypto::EnsureSodium();
+  if (!std::filesystem::exists(path)) {
+    return Error::NotFound(fmt::format("database '{}' does not exist; create it with `dossier init`", path));
+  }
+  {
+    // Check the key on a read-only connection first, so a wrong key cannot change a byte.
+    DOSSIER_ASSIGN_OR_RETURN(auto ro, sqlite::Database::Open(path, SQLITE_OPEN_READONLY));
+    DOSSIER_RETURN_IF_ERROR(UnlockKeys(ro, key, path));
+  }
+  DOSSIER_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open(path, SQLITE_OPEN_READWRITE));
+  DOSSIER_RETURN_IF_ERROR(Configure(db));
+  DOSSIER_RETURN_IF_ERROR(Migrate(db));
+  DOSSIER_ASSIGN_OR_RETURN(auto keys, UnlockKeys(db, key, path));
+  return std::unique_ptr<Store>(new SqliteStore(std::move(db), crypto::Keyring(std::move(keys)), catalog));
+}
+
+}  // namespace dossier

@@ -1,0 +1,129 @@
+// Store: the narrow interface every database backend implements (SQLite now, PostgreSQL later).
+//
+// A store is one unlocked connection to one database. Every write is validated against the
+// catalog and the stored records (no dangling references), sealed field by field where the field
+// is sensitive, and appended to the hash-chained, signed audit trail in the same transaction.
+// Callers group writes with Transaction(): all of them land, or none do.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/keys.h"
+#include "crypto/keyring.h"
+#include "domain/catalog.h"
+#include "domain/model.h"
+#include "domain/result.h"
+
+namespace dossier {
+
+// Filters and paging for list queries; empty fields do not filter.
+struct ListQuery {
+  size_t limit = 50;
+  size_t offset = 0;
+  std::string type;         // incidents: incident type; sources: source kind
+  std::string place;        // incidents: place or any place under it; persons: origin
+  std::optional<int> year_from, year_to;  // incidents: start year
+  std::string source_id;    // records citing this source
+  std::string incident_id;  // acts in this incident
+  std::string person_id;    // acts with this victim; involvements of this perpetrator
+  std::string act_id;       // involvements in this act
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  size_t total = 0;  // matching records, ignoring limit and offset
+};
+
+// One entry of the audit trail as stored; `changes` opened only for callers holding the key.
+struct AuditEntry {
+  int64_t seq = 0;
+  std::string at;        // UTC, ISO 8601
+  std::string actor;
+  std::string action;    // create, update, delete, or a named event such as "import"
+  std::string kind;      // person, incident, ... or empty for events
+  std::string record_id;
+  std::string fields;    // comma-separated names of the fields that changed
+  std::string changes;   // JSON {"field": {"before": ..., "after": ...}}, decrypted
+};
+
+// Result of checking the audit chain and the stored rows against it.
+struct VerifyReport {
+  int64_t entries = 0;
+  int64_t records = 0;
+  std::vector<std::string> problems;  // first the first broken entry, then record mismatches
+  bool ok() const { return problems.empty(); }
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Who the following writes are attributed to in the audit trail.
+  virtual void SetActor(std::string actor) = 0;
+  virtual const Catalog& catalog() const = 0;
+  virtual const crypto::Keyring& keyring() const = 0;
+
+  // Runs `body`; commits if it returns Ok, rolls everything back otherwise. Nests.
+  virtual Status Transaction(const std::function<Status()>& body) = 0;
+
+  // Creates a record and returns its id; an empty id is replaced by a new random one.
+  virtual Result<std::string> Create(const Source& s) = 0;
+  virtual Result<std::string> Create(const Person& p) = 0;
+  virtual Result<std::string> Create(const Incident& i) = 0;
+  virtual Result<std::string> Create(const Act& a) = 0;
+  virtual Result<std::string> Create(const Involvement& v) = 0;
+
+  virtual Status Update(const Source& s) = 0;
+  virtual Status Update(const Person& p) = 0;
+  virtual Status Update(const Incident& i) = 0;
+  virtual Status Update(const Act& a) = 0;
+  virtual Status Update(const Involvement& v) = 0;
+
+  // Refused with kConflict while other records still refer to the record.
+  virtual Status Delete(RecordKind kind, const std::string& id) = 0;
+
+  virtual Result<Source> GetSource(const std::string& id) const = 0;
+  virtual Result<Person> GetPerson(const std::string& id) const = 0;
+  virtual Result<Incident> GetIncident(const std::string& id) const = 0;
+  virtual Result<Act> GetAct(const std::string& id) const = 0;
+  virtual Result<Involvement> GetInvolvement(const std::string& id) const = 0;
+
+  virtual bool Exists(RecordKind kind, std::string_view id) const = 0;
+  virtual Result<int64_t> Count(RecordKind kind) const = 0;
+
+  virtual Result<Page<Source>> ListSources(const ListQuery& q) const = 0;
+  virtual Result<Page<Person>> ListPersons(const ListQuery& q) const = 0;
+  virtual Result<Page<Incident>> ListIncidents(const ListQuery& q) const = 0;
+  virtual Result<Page<Act>> ListActs(const ListQuery& q) const = 0;
+  virtual Result<Page<Involvement>> ListInvolvements(const ListQuery& q) const = 0;
+
+  // Persons with a name whose normalised form equals that of `name` (blind-index lookup).
+  virtual Result<std::vector<std::string>> FindPersonsByExactName(const std::string& name) const = 0;
+
+  // Appends a named event (import, export, key rotation) to the audit trail.
+  virtual Status RecordEvent(const std::string& action, const std::string& details) = 0;
+  virtual Result<std::vector<AuditEntry>> History(RecordKind kind, const std::string& id) const = 0;
+  virtual Result<VerifyReport> Verify() const = 0;
+
+  // Adds a new data key version under the same key source; new values are sealed with it.
+  virtual Result<uint32_t> RotateKey(const crypto::KeySource& key) = 0;
+};
+
+// Normalised form of a name for exact lookup: NFKC, case-folded, without spaces, hyphens,
+// apostrophes and dots, so "Ri Sol-ju" and "ri soljU" meet but "Lee" and "Ri" do not.
+std::string NormaliseNameForIndex(const std::string& name);
+
+// Creates a new SQLite database at `path` locked by `key` (fails if the file exists).
+Status InitSqliteDatabase(const std::string& path, const crypto::KeySource& key);
+// Opens an existing SQLite database. A wrong key fails with kUnauthenticated before anything is
+// written; pending migrations run after the key is verified.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const crypto::KeySource& key,
+                                               const Catalog& catalog);
+
+}  // namespace dossier
