@@ -85,6 +85,9 @@ CREATE TABLE audit(
   kind TEXT NOT NULL, record_id TEXT NOT NULL, fields TEXT NOT NULL, changes BLOB,
   row_digest BLOB, prev_hash BLOB NOT NULL, hash BLOB NOT NULL, signature BLOB NOT NULL) STRICT;
 CREATE INDEX audit_record ON audit(kind, record_id);
+CREATE TABLE users(
+  name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, totp_secret BLOB,
+  disabled INTEGER NOT NULL DEFAULT 0, mac BLOB NOT NULL) STRICT;
 )sql",
   };
   return kMigrations;
@@ -255,8 +258,13 @@ class SqliteStore final : public Store {
   Result<std::vector<AuditEntry>> History(RecordKind kind, const std::string& id) const override;
   Result<VerifyReport> Verify() const override;
   Result<uint32_t> RotateKey(const crypto::KeySource& key) override;
+  Status PutUser(const UserAccount& user) override;
+  Result<UserAccount> GetUser(const std::string& name) const override;
+  Result<std::vector<UserAccount>> ListUsers() const override;
 
  private:
+  Result<UserAccount> ReadUser(sqlite::Statement& st) const;
+  Bytes UserMac(const UserAccount& u) const;
   template <typename T> Result<std::string> CreateRecord(const T& record);
   template <typename T> Status UpdateRecord(const T& record);
   template <typename T> Result<T> Get(const std::string& id) const;
@@ -783,6 +791,73 @@ Result<VerifyReport> SqliteStore::Verify() const {
     }
   }
   return report;
+}
+
+Status SqliteStore::PutUser(const UserAccount& user) {
+  if (user.name.empty() || user.name.size() > 64) return Error::Invalid("user: field 'name': 1 to 64 characters");
+  auto before = GetUser(user.name);
+  const bool exists = before.ok();
+  if (exists && *before == user) return Ok();
+  return Transaction([&]() -> Status {
+    auto& st = Cached("INSERT INTO users(name, role, password_hash, totp_secret, disabled, mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                      "ON CONFLICT(name) DO UPDATE SET role = ?2, password_hash = ?3, totp_secret = ?4, disabled = ?5, mac = ?6");
+    Bytes mac = UserMac(user);
+    st.Bind(6, std::span<const uint8_t>(mac.data(), mac.size()));
+    st.Bind(1, user.name).Bind(2, user.role).Bind(3, user.password_hash);
+    if (user.totp_secret.empty()) {
+      st.BindNull(4);
+    } else {
+      Bytes sealed = keyring_.Seal(user.totp_secret, {"users", "totp_secret", user.name});
+      st.Bind(4, std::span<const uint8_t>(sealed.data(), sealed.size()));
+    }
+    st.Bind(5, static_cast<int64_t>(user.disabled));
+    DOSSIER_RETURN_IF_ERROR(st.Run());
+    std::string what = exists ? "updated" : "created";
+    if (exists && before->role != user.role) what += fmt::format(", role {} -> {}", before->role, user.role);
+    if (exists && before->password_hash != user.password_hash) what += ", password changed";
+    if (exists && before->totp_secret != user.totp_secret) what += ", second factor changed";
+    if (exists && before->disabled != user.disabled) what += user.disabled ? ", disabled" : ", enabled";
+    if (!exists) what += fmt::format(", role {}", user.role);
+    return AppendAudit("user", nullptr, "", nullptr, nullptr, fmt::format("user '{}' {}", user.name, what));
+  });
+}
+
+Bytes SqliteStore::UserMac(const UserAccount& u) const {
+  // Role, password hash and state are clear columns; the MAC stops anyone without the key from
+  // promoting an account or swapping a password hash by editing the file.
+  return keyring_.BlindIndex("user-row", fmt::format("{}\n{}\n{}\n{}\n{}", u.name.size(), u.name, u.role,
+                                                     u.password_hash, u.disabled ? 1 : 0));
+}
+
+Result<UserAccount> SqliteStore::ReadUser(sqlite::Statement& st) const {
+  UserAccount u{st.Text(0), st.Text(1), st.Text(2), "", st.Int(4) != 0};
+  if (!st.IsNull(3)) {
+    DOSSIER_ASSIGN_OR_RETURN(u.totp_secret, keyring_.Open(st.Blob(3), {"users", "totp_secret", u.name}));
+  }
+  if (ToBytes(st.Blob(5)) != UserMac(u)) {
+    return Error::Corrupt(fmt::format("user '{}' was altered outside Dossier; refusing to use it", u.name));
+  }
+  return u;
+}
+
+Result<UserAccount> SqliteStore::GetUser(const std::string& name) const {
+  auto& st = Cached("SELECT name, role, password_hash, totp_secret, disabled, mac FROM users WHERE name = ?");
+  st.Bind(1, name);
+  DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Error::NotFound(fmt::format("user '{}' does not exist", name));
+  return ReadUser(st);
+}
+
+Result<std::vector<UserAccount>> SqliteStore::ListUsers() const {
+  auto& st = Cached("SELECT name, role, password_hash, totp_secret, disabled, mac FROM users ORDER BY name");
+  std::vector<UserAccount> out;
+  while (true) {
+    DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    DOSSIER_ASSIGN_OR_RETURN(UserAccount u, ReadUser(st));
+    out.push_back(std::move(u));
+  }
+  return out;
 }
 
 Status StoreWrappedKey(sqlite::Database& db, const crypto::WrappedKey& w) {

@@ -60,6 +60,17 @@ struct VerifyReport {
   bool ok() const { return problems.empty(); }
 };
 
+// A user account. The password is kept only as an Argon2id hash (crypto_pwhash_str); the
+// TOTP secret, when set, is sealed at rest.
+struct UserAccount {
+  std::string name;
+  std::string role;           // administrator, case_officer, documenter, analyst, viewer
+  std::string password_hash;  // crypto_pwhash_str output
+  std::string totp_secret;    // base32; empty when the second factor is off
+  bool disabled = false;
+  bool operator==(const UserAccount&) const = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -110,6 +121,11 @@ class Store {
   virtual Status RecordEvent(const std::string& action, const std::string& details) = 0;
   virtual Result<std::vector<AuditEntry>> History(RecordKind kind, const std::string& id) const = 0;
   virtual Result<VerifyReport> Verify() const = 0;
+
+  // User accounts; every change is audited (without the hash or secret).
+  virtual Status PutUser(const UserAccount& user) = 0;  // creates or replaces
+  virtual Result<UserAccount> GetUser(const std::string& name) const = 0;
+  virtual Result<std::vector<UserAccount>> ListUsers() const = 0;
 
   // Adds a new data key version under the same key source; new values are sealed with it.
   virtual Result<uint32_t> RotateKey(const crypto::KeySource& key) = 0;
