@@ -12,5 +12,6 @@ void AddRecordCommands(CLI::App& app);    // init, demo, person|incident|source 
 void AddExchangeCommands(CLI::App& app);  // import, export
 void AddEstimateCommands(CLI::App& app);  // estimate
 void AddLinkCommands(CLI::App& app);      // link
+void AddServeCommands(CLI::App& app);     // serve, user, verify
 
 }  // namespace dossier::cli

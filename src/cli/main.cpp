@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   dossier::cli::AddExchangeCommands(app);
   dossier::cli::AddLinkCommands(app);
   dossier::cli::AddEstimateCommands(app);
+  dossier::cli::AddServeCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
