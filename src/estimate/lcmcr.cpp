@@ -1,0 +1,287 @@
+// LCMCR: the Bayesian non-parametric latent-class capture-recapture model of Manrique-Vallier
+// (2016, Biometrics 72:1246). Truncated stick-breaking prior with K classes, alpha ~ Gamma(a, b),
+// capture probabilities ~ Uniform(0, 1), p(N) proportional to 1/N.
+//
+// People with the same capture pattern are exchangeable given the parameters, so the class
+// assignments of the c people with pattern x are drawn as one Multinomial(c, p(k | x)) instead
+// of c categorical draws: the same full conditional, in O(patterns * K) per sweep instead of
+// O(people * K). The unobserved count n0 is drawn from its conditional NegBin(n, 1 - pi0) with
+// the class assignments of the unobserved integrated out, then their classes as a multinomial.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "estimate/estimate.h"
+#include "estimate/random.h"
+
+namespace dossier::estimate {
+
+namespace {
+
+using internal::Rng;
+
+class Sampler {
+ public:
+  Sampler(const PatternTable& table, const LcmcrOptions& o, uint64_t seed)
+      : J_(static_cast<int>(table.lists.size())), K_(o.classes), a_(o.alpha_shape), b_(o.alpha_rate), rng_(seed) {
+    for (size_t i = 0; i < table.patterns.size(); ++i) {
+      if (table.counts[i] <= 0) continue;
+      patterns_.push_back(table.patterns[i]);
+      counts_.push_back(table.counts[i]);
+      n_ += table.counts[i];
+    }
+    P_ = patterns_.size();
+    lam_.assign(static_cast<size_t>(J_ * K_), 0.5);
+    pi_.assign(K_, 1.0 / K_);
+    v_.assign(K_, 0.0);
+    m_.assign(P_ * K_, 0);
+    m0_.assign(K_, 0);
+    nk_.assign(K_, 0);
+    sjk_.assign(static_cast<size_t>(J_ * K_), 0);
+    w_.assign(K_, 0.0);
+    order_.resize(K_);
+    std::iota(order_.begin(), order_.end(), 0);
+    // Dispersed start: parameters drawn from the prior.
+    alpha_ = 1.0;
+    for (double& l : lam_) l = rng_.Uniform();
+    double rest = 1.0;
+    for (int k = 0; k < K_ - 1; ++k) {
+      v_[k] = rng_.Beta(1.0, alpha_);
+      pi_[k] = v_[k] * rest;
+      rest *= 1.0 - v_[k];
+    }
+    v_[K_ - 1] = 1.0;
+    pi_[K_ - 1] = rest;
+  }
+
+  void Sweep() {
+    // Visit classes by decreasing weight so the sequential binomials exhaust counts early.
+    std::sort(order_.begin(), order_.end(), [&](int a, int b) { return pi_[a] > pi_[b]; });
+    // 1. Classes of observed people, one multinomial per pattern.
+    for (size_t p = 0; p < P_; ++p) {
+      const uint32_t x = patterns_[p];
+      double total = 0;
+      for (int k = 0; k < K_; ++k) {
+        double w = pi_[k];
+        const double* l = &lam_[static_cast<size_t>(k * J_)];
+        for (int j = 0; j < J_; ++j) w *= (x >> j) & 1u ? l[j] : 1.0 - l[j];
+        w_[k] = w;
+        total += w;
+      }
+      Multinomial(counts_[p], total, &m_[p * K_]);
+    }
+    // 2. Unobserved people: how many, then their classes.
+    double pi0 = 0;
+    for (int k = 0; k < K_; ++k) {
+      double w = pi_[k];
+      const double* l = &lam_[static_cast<size_t>(k * J_)];
+      for (int j = 0; j < J_; ++j) w *= 1.0 - l[j];
+      w_[k] = w;
+      pi0 += w;
+    }
+    pi0 = std::min(pi0, 1.0 - 1e-12);
+    n0_ = rng_.NegativeBinomial(static_cast<double>(n_), 1.0 - pi0);
+    Multinomial(n0_, pi0, m0_.data());
+    // 3. Capture probabilities.
+    std::fill(nk_.begin(), nk_.end(), 0);
+    std::fill(sjk_.begin(), sjk_.end(), 0);
+    for (size_t p = 0; p < P_; ++p) {
+      const uint32_t x = patterns_[p];
+      for (int k = 0; k < K_; ++k) {
+        const int64_t c = m_[p * K_ + k];
+        if (c == 0) continue;
+        nk_[k] += c;
+        int64_t* s = &sjk_[static_cast<size_t>(k * J_)];
+        for (int j = 0; j < J_; ++j) {
+          if ((x >> j) & 1u) s[j] += c;
+        }
+      }
+    }
+    for (int k = 0; k < K_; ++k) nk_[k] += m0_[k];
+    for (int k = 0; k < K_; ++k) {
+      for (int j = 0; j < J_; ++j) {
+        const int64_t s = sjk_[static_cast<size_t>(k * J_ + j)];
+        lam_[static_cast<size_t>(k * J_ + j)] =
+            rng_.Beta(1.0 + static_cast<double>(s), 1.0 + static_cast<double>(nk_[k] - s));
+      }
+    }
+    // 4. Stick-breaking weights.
+    int64_t above = 0;
+    for (int k = 0; k < K_; ++k) above += nk_[k];
+    double rest = 1.0, sum_log = 0;
+    for (int k = 0; k < K_ - 1; ++k) {
+      above -= nk_[k];
+      double v = rng_.Beta(1.0 + static_cast<double>(nk_[k]), alpha_ + static_cast<double>(above));
+      v = std::min(v, 1.0 - 1e-15);
+      v_[k] = v;
+      pi_[k] = v * rest;
+      rest *= 1.0 - v;
+      sum_log += std::log1p(-v);
+    }
+    pi_[K_ - 1] = rest;
+    // 5. Concentration.
+    alpha_ = rng_.Gamma(a_ + K_ - 1) / (b_ - sum_log);
+    alpha_ = std::max(alpha_, 1e-300);
+  }
+
+  int64_t N() const { return n_ + n0_; }
+  int Occupied() const {
+    int c = 0;
+    for (int64_t v : nk_) c += v > 0;
+    return c;
+  }
+  int64_t n() const { return n_; }
+
+ private:
+  // Splits `count` people among classes with weights w_[k] (summing to `total`).
+  void Multinomial(int64_t count, double total, int64_t* out) {
+    std::fill(out, out + K_, 0);
+    double mass = total;
+    int64_t left = count;
+    for (int i = 0; i < K_ && left > 0; ++i) {
+      const int k = order_[i];
+      if (i == K_ - 1 || mass <= 0) {
+        out[k] = left;
+        break;
+      }
+      const double p = w_[k] / mass;
+      const int64_t b = p >= 1.0 ? left : rng_.Binomial(left, p);
+      out[k] = b;
+      left -= b;
+      mass -= w_[k];
+    }
+  }
+
+  int J_, K_;
+  double a_, b_;
+  Rng rng_;
+  std::vector<uint32_t> patterns_;
+  std::vector<int64_t> counts_;
+  size_t P_ = 0;
+  int64_t n_ = 0, n0_ = 0;
+  double alpha_ = 1.0;
+  std::vector<double> lam_, pi_, v_, w_;
+  std::vector<int64_t> m_, m0_, nk_, sjk_;
+  std::vector<int> order_;
+};
+
+Status Check(const PatternTable& table, const LcmcrOptions& o) {
+  if (table.lists.size() < 2) return Error::Invalid("LCMCR needs at least 2 lists");
+  if (table.lists.size() > 16) return Error::Invalid("LCMCR supports at most 16 lists");
+  if (table.Observed() <= 0) return Error::Invalid("no one was observed on any list");
+  if (o.classes < 1 || o.classes > 1000) return Error::Invalid("the number of latent classes K must be 1..1000");
+  if (o.chains < 1 || o.chains > 64) return Error::Invalid("chains must be 1..64");
+  if (o.burnin < 0 || o.samples < 10 || o.thin < 1) {
+    return Error::Invalid("need burn-in >= 0, at least 10 samples per chain and thinning >= 1");
+  }
+  if (!(o.alpha_shape > 0) || !(o.alpha_rate > 0)) return Error::Invalid("the Gamma prior on alpha needs positive parameters");
+  return Ok();
+}
+
+uint64_t ChainSeed(uint64_t seed, int chain) {
+  uint64_t s = seed ^ (0xA0761D6478BD642FULL * static_cast<uint64_t>(chain + 1));
+  return internal::SplitMix64(s);
+}
+
+// R's default quantile (type 7) of sorted values.
+double Quantile(const std::vector<double>& sorted, double q) {
+  const double h = (static_cast<double>(sorted.size()) - 1) * q;
+  const size_t lo = static_cast<size_t>(std::floor(h));
+  const size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+// Split R-hat and effective sample size (Gelman et al., BDA3 section 11.4-11.5).
+void Diagnostics(const std::vector<std::vector<int64_t>>& chains, double* rhat, double* ess) {
+  std::vector<std::vector<double>> seqs;
+  for (const auto& c : chains) {
+    const size_t half = c.size() / 2;
+    seqs.emplace_back(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(half));
+    seqs.emplace_back(c.begin() + static_cast<std::ptrdiff_t>(half), c.begin() + static_cast<std::ptrdiff_t>(2 * half));
+  }
+  const size_t m = seqs.size(), n = seqs[0].size();
+  std::vector<double> means(m), vars(m);
+  for (size_t i = 0; i < m; ++i) {
+    double s = 0;
+    for (double v : seqs[i]) s += v;
+    means[i] = s / static_cast<double>(n);
+    double ss = 0;
+    for (double v : seqs[i]) ss += (v - means[i]) * (v - means[i]);
+    vars[i] = ss / static_cast<double>(n - 1);
+  }
+  const double grand = std::accumulate(means.begin(), means.end(), 0.0) / static_cast<double>(m);
+  double b = 0;
+  for (double mu : means) b += (mu - grand) * (mu - grand);
+  b *= static_cast<double>(n) / static_cast<double>(m - 1);
+  const double w = std::accumulate(vars.begin(), vars.end(), 0.0) / static_cast<double>(m);
+  const double var_plus = (static_cast<double>(n) - 1) / static_cast<double>(n) * w + b / static_cast<double>(n);
+  if (!(w > 0)) {  // every draw identical: nothing varies, nothing to diagnose
+    *rhat = 1.0;
+    *ess = static_cast<double>(m * n);
+    return;
+  }
+  *rhat = std::sqrt(var_plus / w);
+  // Autocorrelation from the variogram; Geyer's initial positive sequence.
+  double sum_rho = 0;
+  double prev_pair = std::numeric_limits<double>::infinity();
+  for (size_t t = 1; t + 1 < n; t += 2) {
+    double rho[2];
+    for (int d = 0; d < 2; ++d) {
+      const size_t lag = t + static_cast<size_t>(d);
+      double v = 0;
+      for (const auto& s : seqs) {
+        for (size_t i = lag; i < n; ++i) v += (s[i] - s[i - lag]) * (s[i] - s[i - lag]);
+      }
+      v /= static_cast<double>(m * (n - lag));
+      rho[d] = 1.0 - v / (2.0 * var_plus);
+    }
+    double pair = rho[0] + rho[1];
+    if (pair < 0) break;
+    pair = std::min(pair, prev_pair);  // monotone
+    prev_pair = pair;
+    sum_rho += pair;
+  }
+  *ess = static_cast<double>(m * n) / (1.0 + 2.0 * sum_rho);
+  *ess = std::min(*ess, static_cast<double>(m * n) * std::log10(static_cast<double>(m * n)));
+}
+
+}  // namespace
+
+Result<int64_t> RunLcmcrChain(const PatternTable& table, const LcmcrOptions& options, int64_t iterations) {
+  DOSSIER_RETURN_IF_ERROR(Check(table, options));
+  Sampler s(table, options, ChainSeed(options.seed, 0));
+  for (int64_t i = 0; i < iterations; ++i) s.Sweep();
+  return s.N();
+}
+
+Result<LcmcrResult> FitLcmcr(const PatternTable& table, const LcmcrOptions& o) {
+  DOSSIER_RETURN_IF_ERROR(Check(table, o));
+  LcmcrResult r;
+  double occupied = 0;
+  for (int c = 0; c < o.chains; ++c) {
+    Sampler s(table, o, ChainSeed(o.seed, c));
+    for (int64_t i = 0; i < o.burnin; ++i) s.Sweep();
+    std::vector<int64_t> draws;
+    draws.reserve(static_cast<size_t>(o.samples));
+    for (int64_t d = 0; d < o.samples; ++d) {
+      for (int64_t t = 0; t < o.thin; ++t) s.Sweep();
+      draws.push_back(s.N());
+      occupied += s.Occupied();
+    }
+    r.draws.push_back(std::move(draws));
+  }
+  std::vector<double> all;
+  for (const auto& d : r.draws) all.insert(all.end(), d.begin(), d.end());
+  std::sort(all.begin(), all.end());
+  r.mean = std::accumulate(all.begin(), all.end(), 0.0) / static_cast<double>(all.size());
+  r.median = Quantile(all, 0.5);
+  r.lower = Quantile(all, 0.025);
+  r.upper = Quantile(all, 0.975);
+  r.mean_classes = occupied / static_cast<double>(all.size());
+  Diagnostics(r.draws, &r.rhat, &r.ess);
+  return r;
+}
+
+}  // namespace dossier::estimate
