@@ -1,0 +1,29 @@
+// Clustering of scored pairs into entities, with a guard against chaining.
+//
+// Pairs above the threshold are merged strongest first. Two groups that already hold more than one
+// record merge only if at least `min_link_fraction` of the record pairs between them are themselves
+// links above the threshold, so that one spurious link cannot join two people's clusters.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace dossier::linkage {
+
+struct ScoredPair {
+  uint32_t a = 0, b = 0;  // record indices, a < b
+  float weight = 0;       // match weight (log2 Bayes factor)
+  uint64_t pattern = 0;   // agreement pattern (see model.h)
+};
+
+struct ClusterOptions {
+  double threshold_weight = 3.0;   // link pairs with weight >= this
+  double min_link_fraction = 0.5;  // chaining guard; 0 = plain connected components
+  uint32_t max_cluster_size = 200;
+};
+
+// Cluster id per record (0..k-1, numbered in record order); singletons get their own id.
+std::vector<uint32_t> ClusterPairs(uint32_t record_count, const std::vector<ScoredPair>& pairs,
+                                   const ClusterOptions& options);
+
+}  // namespace dossier::linkage

@@ -1,0 +1,433 @@
+#include "linkage/model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <thread>
+
+namespace dossier::linkage {
+namespace {
+
+const std::vector<std::string> kNameLevels = {"null", "exact", "hanja_or_pinyin", "phonetic_key",
+                                              "jaro_winkler_0.92", "jaro_winkler_0.80", "different"};
+const std::vector<std::string> kDateLevels = {"null", "exact", "compatible", "within_month_or_typo",
+                                              "year_off_by_one", "different"};
+
+int NamePartLevel(const NamePart& a, const NamePart& b) {
+  if (a.empty() || b.empty()) return 0;
+  bool hanja_both = !a.hanja.empty() && !b.hanja.empty();
+  if (a.fuzzy == b.fuzzy && (!hanja_both || a.hanja == b.hanja)) return 1;
+  if ((hanja_both && a.hanja == b.hanja) || (!a.pinyin.empty() && a.pinyin == b.pinyin)) return 2;
+  if (!a.key.empty() && a.key == b.key) return 3;
+  double jw = std::max(JaroWinkler(a.fuzzy, b.fuzzy), JaroWinkler(a.key, b.key));
+  if (jw >= 0.92) return 4;
+  if (jw >= 0.80) return 5;
+  return 6;
+}
+
+bool OneDigitApart(int y1, int m1, int d1, int y2, int m2, int d2) {
+  char x[16], y[16];
+  std::snprintf(x, sizeof x, "%04d%02d%02d", y1, m1, d1);
+  std::snprintf(y, sizeof y, "%04d%02d%02d", y2, m2, d2);
+  int diff = 0;
+  for (int i = 0; i < 8; ++i) diff += x[i] != y[i];
+  return diff == 1;
+}
+
+int DateLevel(const PreparedRecord& a, const PreparedRecord& b) {
+  if (!a.has_birth || !b.has_birth) return 0;
+  bool both_day = a.birth_precision == DatePrecision::kDay && b.birth_precision == DatePrecision::kDay;
+  if (both_day && !a.birth_approx && !b.birth_approx && a.birth_lo == b.birth_lo) return 1;
+  if (!both_day || a.birth_approx || b.birth_approx) {
+    if (a.birth_lo <= b.birth_hi && b.birth_lo <= a.birth_hi) return 2;
+  }
+  if (both_day) {
+    if (std::labs(a.birth_lo - b.birth_lo) <= 31) return 3;
+    if (a.birth_year == b.birth_year && a.birth_month == b.birth_day && a.birth_day == b.birth_month) return 3;
+    if (OneDigitApart(a.birth_year, a.birth_month, a.birth_day, b.birth_year, b.birth_month, b.birth_day)) return 3;
+  }
+  int dy = std::abs(a.birth_year - b.birth_year);
+  if (dy == 1) {
+    bool md_known = a.birth_precision != DatePrecision::kYear && b.birth_precision != DatePrecision::kYear;
+    if (!md_known || (a.birth_month == b.birth_month &&
+                      (a.birth_precision != DatePrecision::kDay || b.birth_precision != DatePrecision::kDay ||
+                       a.birth_day == b.birth_day)))
+      return 4;
+  }
+  return 5;
+}
+
+std::string_view Region(std::string_view code) {  // "kp-nh-onsong" -> "kp-nh"
+  size_t first = code.find('-');
+  if (first == std::string_view::npos) return code;
+  size_t second = code.find('-', first + 1);
+  return second == std::string_view::npos ? code : code.substr(0, second);
+}
+
+double Log2(double x) { return std::log2(std::max(x, 1e-300)); }
+
+}  // namespace
+
+std::vector<PreparedRecord> PrepareRecords(const NameTables& tables, const std::vector<LinkRecord>& records,
+                                           const ModelOptions& options, int threads) {
+  std::vector<PreparedRecord> out(records.size());
+  auto work = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      const LinkRecord& r = records[i];
+      PreparedRecord& p = out[i];
+      for (const LinkName& n : r.names) {
+        for (auto& f : NormaliseName(tables, {n.value, n.family, n.given}, options.name_mode)) {
+          if (p.names.size() < 8) p.names.push_back(std::move(f));
+        }
+      }
+      if (r.birth_date) {
+        const PartialDate& d = *r.birth_date;
+        p.has_birth = true;
+        p.birth_lo = d.EarliestDay();
+        p.birth_hi = d.LatestDay();
+        if (d.approximate) { p.birth_lo -= 365; p.birth_hi += 365; }
+        p.birth_year = d.year;
+        p.birth_month = d.month;
+        p.birth_day = d.day;
+        p.birth_precision = d.precision;
+        p.birth_approx = d.approximate;
+      }
+      std::string_view s = r.sex;
+      p.sex = s == "male" || s == "m" || s == "M" ? 1 : s == "female" || s == "f" || s == "F" ? 2
+              : (s.empty() || s == "unknown") ? 0 : 3;
+      p.origin = r.origin;
+      p.places = r.incident_places;
+      for (const auto& d : r.incident_dates) p.dates.push_back((d.EarliestDay() + d.LatestDay()) / 2);
+      p.attributes = r.attributes;
+      p.attributes.resize(options.attributes.size());
+      for (size_t k = 0; k < options.attributes.size(); ++k)
+        if (options.attributes[k].compare == AttributeCompare::kFuzzy) {
+          p.attributes_u32.resize(options.attributes.size());
+          p.attributes_u32[k] = ToU32(p.attributes[k]);
+        }
+    }
+  };
+  threads = std::max(1, threads);
+  std::vector<std::thread> pool;
+  size_t chunk = (records.size() + threads - 1) / threads;
+  for (int t = 0; t < threads; ++t) {
+    size_t b = std::min(records.size(), t * chunk), e = std::min(records.size(), b + chunk);
+    pool.emplace_back(work, b, e);
+  }
+  for (auto& th : pool) th.join();
+  return out;
+}
+
+std::vector<Comparison> BuildComparisons(const std::vector<PreparedRecord>& records, const ModelOptions& options) {
+  bool fam = false, giv = false, birth = false, sex = false, origin = false, place = false, date = false;
+  std::vector<bool> attr(options.attributes.size(), false);
+  for (const auto& r : records) {
+    for (const auto& n : r.names) { fam |= !n.family.empty(); giv |= !n.given.empty(); }
+    birth |= r.has_birth;
+    sex |= r.sex != 0;
+    origin |= !r.origin.empty();
+    place |= !r.places.empty();
+    date |= !r.dates.empty();
+    for (size_t k = 0; k < attr.size(); ++k) attr[k] = attr[k] || !r.attributes[k].empty();
+  }
+  std::vector<Comparison> out;
+  if (fam) out.push_back({Field::kFamilyName, -1, "family_name", kNameLevels, options.name_term_frequency});
+  if (giv) out.push_back({Field::kGivenName, -1, "given_name", kNameLevels, options.name_term_frequency});
+  if (birth) out.push_back({Field::kBirthDate, -1, "birth_date", kDateLevels, false});
+  if (sex) out.push_back({Field::kSex, -1, "sex", {"null", "equal", "different"}, false});
+  if (origin) out.push_back({Field::kOrigin, -1, "origin", {"null", "exact", "same_region", "different"}, false});
+  if (place) out.push_back({Field::kIncidentPlace, -1, "incident_place", {"null", "shared", "none_shared"}, false});
+  if (date)
+    out.push_back({Field::kIncidentDate, -1, "incident_date", {"null", "within_30_days", "within_1_year", "different"}, false});
+  for (size_t k = 0; k < attr.size() && out.size() < kMaxComparisons; ++k) {
+    if (!attr[k]) continue;
+    const auto& spec = options.attributes[k];
+    std::vector<std::string> levels = spec.compare == AttributeCompare::kExact
+                                          ? std::vector<std::string>{"null", "exact", "different"}
+                                          : std::vector<std::string>{"null", "exact", "jaro_winkler_0.92",
+                                                                     "jaro_winkler_0.80", "different"};
+    out.push_back({Field::kAttribute, static_cast<int>(k), "attr:" + spec.name, levels, spec.term_frequency});
+  }
+  if (out.size() > kMaxComparisons) out.resize(kMaxComparisons);
+  return out;
+}
+
+Compared Compare(const std::vector<Comparison>& comparisons, const PreparedRecord& a, const PreparedRecord& b) {
+  Compared out;
+  // Names: the pair of readings with the best family + given levels (handles swapped order, aliases).
+  int best_fam = 0, best_giv = 0, best_cost = 1 << 30;
+  for (size_t i = 0; i < a.names.size(); ++i) {
+    for (size_t j = 0; j < b.names.size(); ++j) {
+      int f = NamePartLevel(a.names[i].family, b.names[j].family);
+      int g = NamePartLevel(a.names[i].given, b.names[j].given);
+      int cost = (f == 0 ? 4 : f) + (g == 0 ? 4 : g);
+      if (cost < best_cost) {
+        best_cost = cost; best_fam = f; best_giv = g;
+        out.name_a = static_cast<uint8_t>(i); out.name_b = static_cast<uint8_t>(j);
+      }
+    }
+  }
+  Pattern p = 0;
+  for (size_t c = 0; c < comparisons.size(); ++c) {
+    const Comparison& cmp = comparisons[c];
+    int level = 0;
+    switch (cmp.field) {
+      case Field::kFamilyName: level = best_fam; break;
+      case Field::kGivenName: level = best_giv; break;
+      case Field::kBirthDate: level = DateLevel(a, b); break;
+      case Field::kSex: level = (a.sex == 0 || b.sex == 0) ? 0 : a.sex == b.sex ? 1 : 2; break;
+      case Field::kOrigin:
+        level = (a.origin.empty() || b.origin.empty()) ? 0 : a.origin == b.origin ? 1
+                : Region(a.origin) == Region(b.origin) ? 2 : 3;
+        break;
+      case Field::kIncidentPlace: {
+        if (a.places.empty() || b.places.empty()) break;
+        level = 2;
+        for (const auto& x : a.places)
+          for (const auto& y : b.places) if (x == y) level = 1;
+        break;
+      }
+      case Field::kIncidentDate: {
+        if (a.dates.empty() || b.dates.empty()) break;
+        long best = 1L << 40;
+        for (long x : a.dates) for (long y : b.dates) best = std::min(best, std::labs(x - y));
+        level = best <= 30 ? 1 : best <= 365 ? 2 : 3;
+        break;
+      }
+      case Field::kAttribute: {
+        const std::string& x = a.attributes[cmp.attribute];
+        const std::string& y = b.attributes[cmp.attribute];
+        if (x.empty() || y.empty()) break;
+        if (x == y) { level = 1; break; }
+        if (cmp.levels.size() == 3) { level = 2; break; }
+        double jw = JaroWinkler(a.attributes_u32[cmp.attribute], b.attributes_u32[cmp.attribute]);
+        level = jw >= 0.92 ? 2 : jw >= 0.80 ? 3 : 4;
+        break;
+      }
+    }
+    p |= static_cast<Pattern>(level) << (4 * c);
+  }
+  out.pattern = p;
+  return out;
+}
+
+Model TrainModel(const std::vector<Comparison>& comparisons, const std::vector<PreparedRecord>& records,
+                 const std::vector<TrainingSession>& sessions,
+                 const std::vector<std::pair<Pattern, uint64_t>>& pattern_counts,
+                 const std::vector<uint32_t>& source_of, const TrainOptions& options) {
+  Model model;
+  model.comparisons = comparisons;
+  const size_t nc = comparisons.size();
+  model.m.resize(nc);
+  model.u.resize(nc);
+  model.tf.resize(nc);
+  // u: level frequencies among random pairs, nearly all of which are non-matches.
+  std::vector<std::vector<double>> ucount(nc);
+  for (size_t c = 0; c < nc; ++c) ucount[c].assign(comparisons[c].levels.size(), 0.0);
+  const size_t n = records.size();
+  std::mt19937_64 rng(options.seed);
+  auto add = [&](size_t i, size_t j) {
+    Pattern p = Compare(comparisons, records[i], records[j]).pattern;
+    for (size_t c = 0; c < nc; ++c) ucount[c][LevelOf(p, static_cast<int>(c))] += 1;
+  };
+  if (n >= 2) {
+    double all = static_cast<double>(n) * (n - 1) / 2;
+    if (all <= static_cast<double>(options.random_pairs)) {
+      for (size_t i = 0; i < n; ++i)
+        for (size_t j = i + 1; j < n; ++j)
+          if (source_of.empty() || source_of[i] != source_of[j]) add(i, j);
+    } else {
+      std::uniform_int_distribution<size_t> pick(0, n - 1);
+      size_t done = 0, tries = 0;
+      while (done < options.random_pairs && tries < options.random_pairs * 20) {
+        ++tries;
+        size_t i = pick(rng), j = pick(rng);
+        if (i == j || (!source_of.empty() && source_of[i] == source_of[j])) continue;
+        add(i, j);
+        ++done;
+      }
+    }
+  }
+  for (size_t c = 0; c < nc; ++c) {
+    size_t L = comparisons[c].levels.size();
+    double nonnull = 0;
+    for (size_t l = 1; l < L; ++l) nonnull += ucount[c][l];
+    model.u[c].assign(L, 0.0);
+    for (size_t l = 1; l < L; ++l) model.u[c][l] = (ucount[c][l] + 0.1) / (nonnull + 0.1 * (L - 1));
+    // m starts high at the agreeing levels and low at disagreement.
+    model.m[c].assign(L, 0.0);
+    double sum = 0;
+    for (size_t l = 1; l < L; ++l) { model.m[c][l] = std::pow(0.35, static_cast<double>(l - 1)); sum += model.m[c][l]; }
+    for (size_t l = 1; l < L; ++l) model.m[c][l] /= sum;
+  }
+  double total = 0;
+  for (const auto& [p, k] : pattern_counts) total += static_cast<double>(k);
+  model.lambda = 0.1;
+  if (total == 0) return model;
+  // EM over distinct patterns with u fixed; `masked` comparisons are ignored; m updated if asked.
+  auto em = [&](const std::vector<std::pair<Pattern, uint64_t>>& counts, const std::vector<bool>& masked,
+                std::vector<std::vector<double>>& m, double& lambda, bool update_m) {
+    double n_pairs = 0;
+    for (const auto& [p, k] : counts) n_pairs += static_cast<double>(k);
+    if (n_pairs == 0) return 0;
+    std::vector<std::vector<double>> acc(nc);
+    int it = 0;
+    for (; it < options.max_iterations; ++it) {
+      for (size_t c = 0; c < nc; ++c) acc[c].assign(comparisons[c].levels.size(), 0.0);
+      double match_mass = 0;
+      for (const auto& [p, k] : counts) {
+        double lm = std::log(lambda), lu = std::log(1 - lambda);
+        for (size_t c = 0; c < nc; ++c) {
+          int l = LevelOf(p, static_cast<int>(c));
+          if (l == 0 || masked[c]) continue;
+          lm += std::log(std::max(m[c][l], 1e-12));
+          lu += std::log(std::max(model.u[c][l], 1e-12));
+        }
+        double w = 1.0 / (1.0 + std::exp(std::clamp(lu - lm, -700.0, 700.0)));
+        double mass = w * static_cast<double>(k);
+        match_mass += mass;
+        for (size_t c = 0; c < nc; ++c) acc[c][LevelOf(p, static_cast<int>(c))] += mass;
+      }
+      double change = 0;
+      if (update_m) {
+        for (size_t c = 0; c < nc; ++c) {
+          if (masked[c]) continue;
+          size_t L = comparisons[c].levels.size();
+          double s = 0;
+          for (size_t l = 1; l < L; ++l) s += acc[c][l];
+          if (s <= 0) continue;
+          for (size_t l = 1; l < L; ++l) {
+            double v = std::max((acc[c][l] + 1e-3) / (s + 1e-3 * (L - 1)), 1e-6);
+            change = std::max(change, std::fabs(v - m[c][l]));
+            m[c][l] = v;
+          }
+        }
+      }
+      double nl = std::clamp(match_mass / n_pairs, 1e-9, 1 - 1e-6);
+      change = std::max(change, std::fabs(nl - lambda));
+      lambda = nl;
+      if (change < options.tolerance) break;
+    }
+    return it + 1;
+  };
+  std::vector<std::vector<double>> msum(nc);
+  std::vector<int> sessions_of(nc, 0);
+  for (size_t c = 0; c < nc; ++c) msum[c].assign(comparisons[c].levels.size(), 0.0);
+  for (const auto& s : sessions) {
+    auto m = model.m;
+    double lambda = 0.1;
+    model.em_iterations += em(s.pattern_counts, s.masked, m, lambda, true);
+    for (size_t c = 0; c < nc; ++c) {
+      if (s.masked[c]) continue;
+      ++sessions_of[c];
+      for (size_t l = 1; l < msum[c].size(); ++l) msum[c][l] += m[c][l];
+    }
+  }
+  std::vector<bool> none(nc, false);
+  auto pooled = model.m;
+  double pooled_lambda = 0.1;
+  bool need_pooled = std::any_of(sessions_of.begin(), sessions_of.end(), [](int k) { return k == 0; });
+  if (need_pooled) model.em_iterations += em(pattern_counts, none, pooled, pooled_lambda, true);
+  for (size_t c = 0; c < nc; ++c)
+    for (size_t l = 1; l < msum[c].size(); ++l)
+      model.m[c][l] = sessions_of[c] ? msum[c][l] / sessions_of[c] : pooled[c][l];
+  model.lambda = 0.01;
+  model.em_iterations += em(pattern_counts, none, model.m, model.lambda, false);
+  return model;
+}
+
+namespace {
+const std::string* TfValue(const Comparison& cmp, const PreparedRecord& r, uint8_t name) {
+  if (cmp.field == Field::kFamilyName && name < r.names.size()) return &r.names[name].family.key;
+  if (cmp.field == Field::kGivenName && name < r.names.size()) return &r.names[name].given.key;
+  if (cmp.field == Field::kAttribute) return &r.attributes[cmp.attribute];
+  return nullptr;
+}
+bool TfLevel(const Comparison& cmp, int level) {
+  return cmp.field == Field::kAttribute ? level == 1 : (level >= 1 && level <= 3);
+}
+double TfAdjustment(const Model& model, size_t c, int level, const PreparedRecord& a, const PreparedRecord& b,
+                    const Compared& cd) {
+  const Comparison& cmp = model.comparisons[c];
+  if (!cmp.term_frequency || !TfLevel(cmp, level)) return 0;
+  const auto& table = model.tf[c];
+  const std::string* va = TfValue(cmp, a, cd.name_a);
+  const std::string* vb = TfValue(cmp, b, cd.name_b);
+  double f = 0;
+  for (const std::string* v : {va, vb}) {
+    if (!v) continue;
+    auto it = table.find(*v);
+    if (it != table.end()) f = std::max(f, it->second);
+  }
+  if (f <= 0) return 0;
+  return std::clamp(Log2(model.u[c][level] / f), -10.0, 10.0);
+}
+}  // namespace
+
+void ComputeTermFrequencies(Model& model, const std::vector<PreparedRecord>& records) {
+  for (size_t c = 0; c < model.comparisons.size(); ++c) {
+    const Comparison& cmp = model.comparisons[c];
+    model.tf[c].clear();
+    if (!cmp.term_frequency) continue;
+    double total = 0;
+    for (const auto& r : records) {
+      const std::string* v = TfValue(cmp, r, 0);
+      if (!v || v->empty()) continue;
+      model.tf[c][*v] += 1;
+      total += 1;
+    }
+    for (auto& [k, v] : model.tf[c]) v /= total;
+  }
+}
+
+double Score(const Model& model, const PreparedRecord& a, const PreparedRecord& b, const Compared& cd) {
+  double w = Log2(model.lambda / (1 - model.lambda));
+  for (size_t c = 0; c < model.comparisons.size(); ++c) {
+    int l = LevelOf(cd.pattern, static_cast<int>(c));
+    if (l == 0) continue;
+    w += Log2(model.m[c][l] / model.u[c][l]);
+    w += TfAdjustment(model, c, l, a, b, cd);
+  }
+  return w;
+}
+
+double MatchProbability(double weight) { return 1.0 / (1.0 + std::exp2(-weight)); }
+
+Explanation Explain(const Model& model, const PreparedRecord& a, const PreparedRecord& b) {
+  Explanation e;
+  Compared cd = Compare(model.comparisons, a, b);
+  e.prior_weight = Log2(model.lambda / (1 - model.lambda));
+  e.total = e.prior_weight;
+  auto name_value = [](const PreparedRecord& r, uint8_t i, bool family) -> std::string {
+    if (i >= r.names.size()) return "";
+    const NamePart& p = family ? r.names[i].family : r.names[i].given;
+    return ToUtf8(p.fuzzy) + " [" + p.key + "]";
+  };
+  for (size_t c = 0; c < model.comparisons.size(); ++c) {
+    const Comparison& cmp = model.comparisons[c];
+    int l = LevelOf(cd.pattern, static_cast<int>(c));
+    FieldExplanation f;
+    f.comparison = cmp.name;
+    f.level = cmp.levels[l];
+    switch (cmp.field) {
+      case Field::kFamilyName: f.value_a = name_value(a, cd.name_a, true); f.value_b = name_value(b, cd.name_b, true); break;
+      case Field::kGivenName: f.value_a = name_value(a, cd.name_a, false); f.value_b = name_value(b, cd.name_b, false); break;
+      case Field::kBirthDate: f.value_a = a.has_birth ? std::to_string(a.birth_year) : ""; f.value_b = b.has_birth ? std::to_string(b.birth_year) : ""; break;
+      case Field::kOrigin: f.value_a = a.origin; f.value_b = b.origin; break;
+      case Field::kAttribute: f.value_a = a.attributes[cmp.attribute]; f.value_b = b.attributes[cmp.attribute]; break;
+      default: break;
+    }
+    if (l != 0) {
+      f.m = model.m[c][l];
+      f.u = model.u[c][l];
+      f.weight = Log2(f.m / f.u);
+      f.tf_adjustment = TfAdjustment(model, c, l, a, b, cd);
+    }
+    e.total += f.weight + f.tf_adjustment;
+    e.fields.push_back(std::move(f));
+  }
+  e.probability = MatchProbability(e.total);
+  return e;
+}
+
+}  // namespace dossier::linkage
