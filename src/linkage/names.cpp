@@ -186,6 +186,11 @@ void LatinKey(std::u32string_view s, std::string& key, bool& part_start) {
     size_t coda_units = n;
     if (vowel_follows && n > 0 && std::string_view(units[n - 1]->text) != "ng") coda_units = n - 1;
     std::string coda;
+    // A doubled consonant between vowels closes one syllable and opens the next: Tokko = 독고.
+    if (vowel_follows && n == 1) {
+      std::string_view u = units[0]->text;
+      if (u == "kk" || u == "gg" || u == "tt" || u == "pp" || u == "ss") coda = units[0]->coda;
+    }
     for (size_t k = 0; k < coda_units; ++k) {
       // An 'h' after a vowel only lengthens it (Oh, Ahn, Hahn, Suh).
       if (std::string_view(units[k]->text) == "h") continue;
@@ -448,6 +453,7 @@ NamePart MakePart(const NameTables& t, std::u32string_view text, bool is_family,
   };
   bool first_han = true;
   for (char32_t c : text) {
+    if (IsApostrophe(c)) continue;  // MR aspiration mark: Ch'oe
     if (IsAsciiLetter(c) || c == '-' || c == ' ') {
       if (c == ' ') c = '-';
       if (IsAsciiLetter(c)) { has_latin = true; p.fuzzy.push_back(c); pinyin.push_back(static_cast<char>(c)); }

@@ -1,0 +1,154 @@
+// End to end: accuracy on the public benchmarks, the Korean example, and bad input.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "korean_generator.h"
+#include "linkage/evaluate.h"
+#include "linkage/link.h"
+#include "linkage/tabular.h"
+
+namespace dossier::linkage {
+namespace {
+
+const std::string kShared = std::string(DOSSIER_SHARED_DATA_DIR) + "/linkage";
+const std::string kBench = std::string(DOSSIER_SOURCE_DIR) + "/bench/linkage";
+
+const NameTables& Tables() {
+  static auto t = LoadNameTables();
+  if (!t.ok()) ADD_FAILURE() << t.error().message;
+  return **t;
+}
+
+Accuracy RunFiles(const std::string& config_path, const std::vector<std::string>& inputs) {
+  auto config = LoadFileConfig(config_path);
+  EXPECT_TRUE(config.ok()) << config.error().message;
+  std::vector<LinkRecord> records;
+  std::vector<std::string> truth;
+  for (const auto& p : inputs) {
+    auto f = ReadRecordsCsv(p, std::filesystem::path(p).filename().string(), *config);
+    EXPECT_TRUE(f.ok()) << f.error().message;
+    records.insert(records.end(), f->records.begin(), f->records.end());
+    truth.insert(truth.end(), f->truth.begin(), f->truth.end());
+  }
+  config->options.train.random_pairs = 200'000;  // fast under sanitizers
+  auto r = Link(Tables(), records, config->options);
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  return Evaluate(truth, r->cluster_of);
+}
+
+TEST(Link, Febrl4) {
+  if (!std::filesystem::exists(kShared + "/febrl4/dataset4a.csv")) GTEST_SKIP() << "FEBRL4 not found under " << kShared;
+  Accuracy a = RunFiles(kBench + "/febrl4.json", {kShared + "/febrl4/dataset4a.csv", kShared + "/febrl4/dataset4b.csv"});
+  EXPECT_GT(a.f1, 0.99);
+}
+
+TEST(Link, SplinkFake1000BeatsPlainFellegiSunter) {
+  if (!std::filesystem::exists(kShared + "/splink_fake_1000/fake_1000.csv")) GTEST_SKIP() << "fake_1000 not found";
+  Accuracy a = RunFiles(kBench + "/fake_1000.json", {kShared + "/splink_fake_1000/fake_1000.csv"});
+  EXPECT_GT(a.f1, 0.90);  // plain Fellegi-Sunter: about 0.85
+}
+
+TEST(Link, KoreanExampleIsOneCluster) {
+  auto rows = bench::GenerateKorean(Tables(), 300, 11);
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  std::vector<LinkRecord> records;
+  for (const auto& r : *rows) {
+    LinkRecord x;
+    x.source = "gen";
+    x.id = r.id;
+    x.names.push_back({r.name, "", "", "", ""});
+    if (!r.birth_date.empty()) x.birth_date = *PartialDate::Parse(r.birth_date);
+    x.sex = r.sex;
+    x.origin = r.origin;
+    records.push_back(x);
+  }
+  const char* names[] = {"리순희", "Ri Sun-hui", "Lee Soon-hee", "李顺姬"};
+  const char* sources[] = {"testimony", "news", "ngo_list", "police"};
+  for (int i = 0; i < 4; ++i) {
+    LinkRecord x;
+    x.source = sources[i];
+    x.id = "example";
+    x.names.push_back({names[i], "", "", "", ""});
+    x.birth_date = i == 2 ? PartialDate::Year(1987) : PartialDate::Day(1987, 3, 14);
+    x.sex = i == 3 ? "" : "female";
+    x.origin = "kp-nh-onsong";
+    records.push_back(x);
+  }
+  auto config = LoadFileConfig(kBench + "/korean.json");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  config->options.train.random_pairs = 100'000;
+  auto r = Link(Tables(), records, config->options);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  size_t n = records.size();
+  for (size_t i = n - 3; i < n; ++i) EXPECT_EQ(r->cluster_of[i], r->cluster_of[n - 4]) << records[i].names[0].value;
+  // Explanation field by field, summing to the score.
+  Explanation e = Explain(r->model, r->prepared[n - 4], r->prepared[n - 1]);
+  double sum = e.prior_weight;
+  for (const auto& f : e.fields) sum += f.weight + f.tf_adjustment;
+  EXPECT_NEAR(sum, e.total, 1e-9);
+  EXPECT_GT(e.probability, 0.9);
+  // And the generated benchmark as a whole.
+  std::vector<std::string> truth;
+  for (const auto& row : *rows) truth.push_back(row.entity);
+  truth.insert(truth.end(), 4, "example");
+  EXPECT_GT(Evaluate(truth, r->cluster_of).f1, 0.85);
+}
+
+class BadInput : public ::testing::Test {
+ protected:
+  std::string dir = (std::filesystem::temp_directory_path() / ("linkage_bad_" + std::to_string(::getpid()))).string();
+  void SetUp() override { std::filesystem::create_directories(dir); }
+  void TearDown() override { std::filesystem::remove_all(dir); }
+  std::string Write(const std::string& name, const std::string& text) {
+    std::string p = dir + "/" + name;
+    std::ofstream(p) << text;
+    return p;
+  }
+};
+
+TEST_F(BadInput, ConfigErrorsNameTheProblem) {
+  auto c = LoadFileConfig(Write("c.json", R"({"id": "id", "names": [{"full": "name"}], "colour": 1})"));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("unknown key 'colour'"), std::string::npos) << c.error().message;
+  auto d = LoadFileConfig(Write("d.json", R"({"id": "id", "names": [{"full": "name"}], "blocking": [["shoe_size"]]})"));
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.error().message.find("shoe_size"), std::string::npos);
+  EXPECT_FALSE(LoadFileConfig(Write("e.json", "{not json")).ok());
+}
+
+TEST_F(BadInput, CsvErrorsNameFileLineAndColumn) {
+  auto c = LoadFileConfig(Write("c.json", R"({"id": "id", "names": [{"full": "name"}],
+      "birth_date": {"column": "dob", "format": "iso"}})"));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  std::string short_row = Write("a.csv", "id,name,dob\n1,Kim,1980-01-01\n2,Lee\n");
+  auto a = ReadRecordsCsv(short_row, "a.csv", *c);
+  ASSERT_FALSE(a.ok());
+  EXPECT_NE(a.error().message.find("a.csv:3"), std::string::npos) << a.error().message;
+  std::string bad_date = Write("b.csv", "id,name,dob\n1,Kim,1980-02-30\n");
+  auto b = ReadRecordsCsv(bad_date, "b.csv", *c);
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.error().message.find("b.csv:2: column 'dob'"), std::string::npos) << b.error().message;
+  std::string no_col = Write("n.csv", "id,fullname,dob\n1,Kim,1980-01-01\n");
+  auto n = ReadRecordsCsv(no_col, "n.csv", *c);
+  ASSERT_FALSE(n.ok());
+  EXPECT_NE(n.error().message.find("no column 'name'"), std::string::npos);
+}
+
+TEST_F(BadInput, ClustersFileWrittenWholeOrNotAtAll) {
+  std::vector<LinkRecord> recs(2);
+  recs[0].source = recs[1].source = "a.csv";
+  recs[0].id = "1";
+  recs[1].id = "2";
+  EXPECT_FALSE(WriteClustersCsv(dir + "/out.csv", recs, {0}).ok());
+  EXPECT_FALSE(std::filesystem::exists(dir + "/out.csv"));
+  ASSERT_TRUE(WriteClustersCsv(dir + "/out.csv", recs, {0, 0}).ok());
+  std::ifstream in(dir + "/out.csv");
+  std::string all((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(all, "source,record_id,cluster_id\na.csv,1,0\na.csv,2,0\n");
+}
+
+}  // namespace
+}  // namespace dossier::linkage
