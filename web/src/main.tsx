@@ -1,0 +1,16 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { I18nProvider } from './i18n';
+import { SessionProvider } from './state/session';
+import './styles.css';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <I18nProvider>
+      <SessionProvider>
+        <App />
+      </SessionProvider>
+    </I18nProvider>
+  </StrictMode>,
+);
