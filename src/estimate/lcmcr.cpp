@@ -57,7 +57,8 @@ class Sampler {
   }
 
   void Sweep() {
-    // Visit classes by decreasing weight so the sequential binomials exhaust counts early.
+    // The sequential binomials visit classes by decreasing weight, so the first draws take
+    // most people and the remainder soon becomes small enough to place one by one.
     std::sort(order_.begin(), order_.end(), [&](int a, int b) { return pi_[a] > pi_[b]; });
     // 1. Classes of observed people, one multinomial per pattern.
     for (size_t p = 0; p < P_; ++p) {
@@ -136,21 +137,40 @@ class Sampler {
 
  private:
   // Splits `count` people among classes with weights w_[k] (summing to `total`).
+  // Splits `count` people among classes with weights w_[k] (summing to `total`): conditional
+  // binomials while many people are left, then one categorical draw per remaining person.
+  // Both are exact draws from the same multinomial.
   void Multinomial(int64_t count, double total, int64_t* out) {
+    constexpr int64_t kOneByOne = 12;
     std::fill(out, out + K_, 0);
     double mass = total;
     int64_t left = count;
-    for (int i = 0; i < K_ && left > 0; ++i) {
+    int i = 0;
+    for (; i < K_ - 1 && left > kOneByOne; ++i) {
       const int k = order_[i];
-      if (i == K_ - 1 || mass <= 0) {
-        out[k] = left;
-        break;
-      }
       const double p = w_[k] / mass;
       const int64_t b = p >= 1.0 ? left : rng_.Binomial(left, p);
       out[k] = b;
       left -= b;
       mass -= w_[k];
+      if (!(mass > 0)) break;
+    }
+    if (left == 0) return;
+    if (i >= K_ - 1 || !(mass > 0)) {
+      out[order_[std::min(i, K_ - 1)]] += left;
+      return;
+    }
+    // Recompute the remaining mass exactly (the running difference can lose precision).
+    double rest = 0;
+    for (int r = i; r < K_; ++r) rest += w_[order_[r]];
+    for (int64_t person = 0; person < left; ++person) {
+      double u = rng_.Uniform() * rest;
+      int r = i;
+      for (; r < K_ - 1; ++r) {
+        u -= w_[order_[r]];
+        if (u < 0) break;
+      }
+      ++out[order_[r]];
     }
   }
 

@@ -1,6 +1,6 @@
 // Random numbers for the samplers (internal to src/estimate): a xoshiro256++ generator seeded
 // by splitmix64, and the few distributions the Gibbs sampler draws from. A seed fixes every
-// draw on a given standard library (the binomial and Poisson tails use libstdc++'s samplers).
+// draw on a given standard library (the Poisson draw uses libstdc++'s sampler).
 #pragma once
 
 #include <cmath>
@@ -86,18 +86,23 @@ class Rng {
     return s > 0 ? x / s : (Uniform() < a / (a + b) ? 1.0 : 0.0);
   }
 
-  // Binomial(n, p): sequential inversion when n*min(p,1-p) is small, libstdc++ otherwise.
+  // Binomial(n, p). Small means: inversion (with an exact shortcut for a zero draw when
+  // u <= 1 - np <= (1-p)^n). Larger means: Hormann's (1993) transformed rejection with
+  // decomposition (BTRD), whose final acceptance test is the exact log pmf ratio.
   int64_t Binomial(int64_t n, double p) {
     if (n <= 0 || p <= 0.0) return 0;
     if (p >= 1.0) return n;
     if (p > 0.5) return n - Binomial(n, 1.0 - p);
-    if (static_cast<double>(n) * p < 12.0) {
+    const double np = static_cast<double>(n) * p;
+    if (np < 10.0) {
+      const double u0 = Uniform();
+      if (u0 <= 1.0 - np) return 0;
       const double q = 1.0 - p;
       const double s = p / q;
       const double a = static_cast<double>(n + 1) * s;
+      double u = u0;
       for (;;) {
         double r = std::exp(static_cast<double>(n) * std::log1p(-p));
-        double u = Uniform();
         int64_t x = 0;
         while (u > r) {
           u -= r;
@@ -106,12 +111,11 @@ class Rng {
           r *= a / static_cast<double>(x) - s;
         }
         if (x <= n) return x;
+        u = Uniform();  // rounding ran past n: draw again
       }
     }
-    std::binomial_distribution<int64_t> dist(n, p);
-    return dist(*this);
+    return Btrd(n, p);
   }
-
   int64_t Poisson(double mean) {
     if (mean <= 0.0) return 0;
     std::poisson_distribution<int64_t> dist(mean);
@@ -124,7 +128,63 @@ class Rng {
     return Poisson(Gamma(r) * (1.0 - p) / p);
   }
 
+
  private:
+  int64_t Btrd(int64_t n, double p) {
+    const double nd = static_cast<double>(n);
+    const double q = 1.0 - p;
+    const double m = std::floor((nd + 1.0) * p);
+    const double r = p / q;
+    const double nr = (nd + 1.0) * r;
+    const double npq = nd * p * q;
+    const double sq = std::sqrt(npq);
+    const double b = 1.15 + 2.53 * sq;
+    const double a = -0.0873 + 0.0248 * b + 0.01 * p;
+    const double c = nd * p + 0.5;
+    const double alpha = (2.83 + 5.1 / b) * sq;
+    const double vr = 0.92 - 4.2 / b;
+    const double urvr = 0.86 * vr;
+    double log_fm = 0.0;
+    bool have_log_fm = false;
+    for (;;) {
+      double v = Uniform();
+      double u;
+      if (v <= urvr) {
+        u = v / vr - 0.43;
+        return static_cast<int64_t>(std::floor((2.0 * a / (0.5 - std::abs(u)) + b) * u + c));
+      }
+      if (v >= vr) {
+        u = Uniform() - 0.5;
+      } else {
+        u = v / vr - 0.93;
+        u = (u < 0 ? -0.5 : 0.5) - u;
+        v = Uniform() * vr;
+      }
+      const double us = 0.5 - std::abs(u);
+      const double kd = std::floor((2.0 * a / us + b) * u + c);
+      if (kd < 0.0 || kd > nd) continue;
+      v = v * alpha / (a / (us * us) + b);
+      const double km = std::abs(kd - m);
+      if (km <= 15.0) {
+        // f(k)/f(m) by the recursion f(i)/f(i-1) = (n+1-i)/i * p/q.
+        double f = 1.0;
+        if (m < kd) {
+          for (double i = m + 1; i <= kd; ++i) f *= nr / i - r;
+        } else if (m > kd) {
+          for (double i = kd + 1; i <= m; ++i) v *= nr / i - r;
+        }
+        if (v <= f) return static_cast<int64_t>(kd);
+        continue;
+      }
+      if (!have_log_fm) {
+        log_fm = -std::lgamma(m + 1.0) - std::lgamma(nd - m + 1.0) + m * std::log(r);
+        have_log_fm = true;
+      }
+      const double log_fk = -std::lgamma(kd + 1.0) - std::lgamma(nd - kd + 1.0) + kd * std::log(r);
+      if (std::log(v) <= log_fk - log_fm) return static_cast<int64_t>(kd);
+    }
+  }
+
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   uint64_t s_[4];
   double spare_ = 0.0;
