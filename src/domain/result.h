@@ -63,6 +63,8 @@ class [[nodiscard]] Result {
   std::variant<T, Error> v_;
 };
 
+
+
 // Result of an operation that yields nothing but success or an Error.
 template <>
 class [[nodiscard]] Result<void> {
@@ -73,6 +75,8 @@ class [[nodiscard]] Result<void> {
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
   const Error& error() const { return error_; }
+  // The failure's code; meaningful only when !ok().
+  ErrorCode code() const { return error_.code; }
 
  private:
   Error error_;
@@ -81,6 +85,13 @@ class [[nodiscard]] Result<void> {
 
 using Status = Result<void>;
 inline Status Ok() { return {}; }
+
+// Drops a Result's value, keeping only whether it succeeded.
+template <typename T>
+Status StatusOf(const Result<T>& r) {
+  if (r.ok()) return {};
+  return r.error();
+}
 
 }  // namespace dossier
 

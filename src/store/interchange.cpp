@@ -219,6 +219,9 @@ Result<ImportSummary> ImportCsv(Store& store, const std::string& dir) {
   // Which cells hold JSON rather than text, per field name (the same in every entity).
   auto cell_to_json = [](const std::string& field, const std::string& cell, const ordered_json& shape) -> Result<json> {
     const auto& proto = shape.at(field);
+    // Date cells are text when present; an empty one means no date at all.
+    const bool date = field == "birth_date" || field == "start" || field == "end" || field == "date";
+    if (date && cell.empty()) return json(nullptr);
     if (proto.is_string()) return json(cell);
     if (cell.empty()) return json(nullptr);
     try {

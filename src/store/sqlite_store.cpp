@@ -257,6 +257,7 @@ class SqliteStore final : public Store {
   Status RecordEvent(const std::string& action, const std::string& details) override;
   Result<std::vector<AuditEntry>> History(RecordKind kind, const std::string& id) const override;
   Result<VerifyReport> Verify() const override;
+  Result<std::vector<AuditEntry>> RecentAudit(size_t limit) const override;
   Result<uint32_t> RotateKey(const crypto::KeySource& key) override;
   Status PutUser(const UserAccount& user) override;
   Result<UserAccount> GetUser(const std::string& name) const override;
@@ -659,7 +660,7 @@ Status SqliteStore::AppendAudit(const std::string& action, RecordKind* kind, con
     for (const auto& [field, value] : shape_src.items()) {
       ordered_json b = before.is_null() ? ordered_json(nullptr) : before.value(field, ordered_json());
       ordered_json a = after.is_null() ? ordered_json(nullptr) : after.value(field, ordered_json());
-      if (b == a) continue;
+      if (b == a || (IsEmptyJson(b) && IsEmptyJson(a))) continue;
       changes[field] = {{"before", b}, {"after", a}};
       fields += (fields.empty() ? "" : ",") + field;
     }
@@ -712,6 +713,18 @@ Result<std::vector<AuditEntry>> SqliteStore::History(RecordKind kind, const std:
     AuditEntry e{st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5), st.Text(6), ""};
     DOSSIER_ASSIGN_OR_RETURN(e.changes, keyring_.Open(st.Blob(7), {"audit", "changes", std::to_string(e.seq)}));
     out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<std::vector<AuditEntry>> SqliteStore::RecentAudit(size_t limit) const {
+  auto& st = Cached("SELECT seq, at, actor, action, kind, record_id, fields FROM audit ORDER BY seq DESC LIMIT ?");
+  st.Bind(1, static_cast<int64_t>(limit));
+  std::vector<AuditEntry> out;
+  while (true) {
+    DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(AuditEntry{st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5), st.Text(6), ""});
   }
   return out;
 }

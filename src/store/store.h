@@ -121,6 +121,11 @@ class Store {
   virtual Status RecordEvent(const std::string& action, const std::string& details) = 0;
   virtual Result<std::vector<AuditEntry>> History(RecordKind kind, const std::string& id) const = 0;
   virtual Result<VerifyReport> Verify() const = 0;
+  // The `limit` most recent audit entries, newest first, without their changes (for dashboards).
+  virtual Result<std::vector<AuditEntry>> RecentAudit(size_t limit) const {
+    (void)limit;
+    return Error::Internal("this backend does not list recent audit entries");
+  }
 
   // User accounts; every change is audited (without the hash or secret).
   virtual Status PutUser(const UserAccount& user) = 0;  // creates or replaces
