@@ -202,14 +202,14 @@ export function SourceList() {
   const { user } = useSession();
   const lq = useListQuery();
   useTitle(t('source.list_title'));
-  const params = filterParams(lq.get, ['type', 'year_from', 'year_to']);
+  const params = filterParams(lq.get, ['type']);
   const list = useAsync(() => api.list('sources', { ...params, limit: PAGE_SIZE, offset: lq.offset }), [JSON.stringify(params), lq.offset]);
   return (
     <>
       <PageTitle actions={canEdit(user?.role) && <Link className="button" href="/sources/new">{t('source.new')}</Link>}>
         {t('source.list_title')}
       </PageTitle>
-      <ListFilters spec={{ type: 'source_kinds', typeLabel: t('source.kind'), years: true }} />
+      <ListFilters spec={{ type: 'source_kinds', typeLabel: t('source.kind') }} />
       <section aria-live="polite" aria-busy={list.loading}>
         {list.loading && <Loading />}
         {!!list.error && <LoadError error={list.error} />}
