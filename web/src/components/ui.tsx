@@ -83,18 +83,19 @@ export function FieldGroup({
 }
 
 // The list of problems at the top of a form; focused when a save fails so a screen reader reads it.
-export function ErrorSummary({ errors, formError, labels }: {
+export function ErrorSummary({ errors, formError, labels, attempt }: {
   errors: Record<string, string>;
   formError: string | null;
   labels: (path: string) => string;
+  attempt: number; // increases with every failed save; focus moves here once per failure
 }) {
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
   const entries = Object.entries(errors);
   const visible = entries.length > 0 || !!formError;
   useEffect(() => {
-    if (visible) ref.current?.focus();
-  }, [visible, errors, formError]);
+    if (attempt > 0) ref.current?.focus();
+  }, [attempt]);
   return (
     <div ref={ref} tabIndex={-1} role="alert" aria-live="assertive" className={visible ? 'alert alert--error' : 'visually-hidden'}>
       {formError && <p>{formError}</p>}

@@ -40,6 +40,7 @@ export function useRecordForm<C extends Collection>(opts: {
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const [failedAttempts, setFailedAttempts] = useState(0);
 
   useEffect(() => {
     if (!opts.id) return;
@@ -81,7 +82,10 @@ export function useRecordForm<C extends Collection>(opts: {
     setFormError(null);
     setServerErrors({});
     const body = toRequestBody(opts.normalise(record));
-    if (Object.keys(opts.validate(body)).length > 0) return;
+    if (Object.keys(opts.validate(body)).length > 0) {
+      setFailedAttempts((n) => n + 1);
+      return;
+    }
     setSaving(true);
     try {
       const saved = opts.id
@@ -97,11 +101,11 @@ export function useRecordForm<C extends Collection>(opts: {
       });
       setServerErrors(mapped.fields);
       setFormError(mapped.form);
-      if (err instanceof ApiError && err.code === 'unauthenticated') return;
+      if (!(err instanceof ApiError && err.code === 'unauthenticated')) setFailedAttempts((n) => n + 1);
     } finally {
       setSaving(false);
     }
   };
 
-  return { record, setRecord, update, errors, formError, saving, submit, loaded, loadError, editing: !!opts.id };
+  return { record, setRecord, update, errors, formError, saving, submit, loaded, loadError, editing: !!opts.id, failedAttempts };
 }

@@ -25,8 +25,9 @@ function labelOnScreen(path: string): string {
   return [group, own].filter(Boolean).join(' › ') || path;
 }
 
-function FormShell({ title, children, errors, formError, saving, cancelHref, onSubmit }: {
+function FormShell({ title, children, errors, formError, saving, cancelHref, onSubmit, attempt }: {
   title: string;
+  attempt: number;
   children: ReactNode;
   errors: Record<string, string>;
   formError: string | null;
@@ -40,7 +41,7 @@ function FormShell({ title, children, errors, formError, saving, cancelHref, onS
     <>
       <PageTitle>{title}</PageTitle>
       <form className="form record-form" noValidate onSubmit={onSubmit}>
-        <ErrorSummary errors={errors} formError={formError} labels={labelOnScreen} />
+        <ErrorSummary errors={errors} formError={formError} labels={labelOnScreen} attempt={attempt} />
         {children}
         <div className="form__buttons">
           <button type="submit" className="button" disabled={saving}>{saving ? t('common.saving') : t('common.save')}</button>
@@ -141,7 +142,7 @@ export function PersonForm({ id }: { id?: string }) {
     f.update({ names: p.names.map((n, j) => (j === i ? { ...n, ...change } : n)) });
   const title = id ? t('person.edit_title', { name: personName(p, t) }) : t('person.new_title');
   return (
-    <FormShell title={title} errors={e} formError={f.formError} saving={f.saving} onSubmit={f.submit}
+    <FormShell title={title} errors={e} formError={f.formError} saving={f.saving} attempt={f.failedAttempts} onSubmit={f.submit}
       cancelHref={id ? recordPath('persons', id) : '/persons'}>
       <IdField value={p.id} onChange={(v) => f.update({ id: v })} error={e.id} editing={f.editing} />
       <FieldGroup path="names" legend={t('person.names')} hint={t('person.names_hint')} error={e.names}>
@@ -254,7 +255,7 @@ export function IncidentForm({ id }: { id?: string }) {
   const e = f.errors;
   const title = id ? t('incident.edit_title', { name: i.title || i.id }) : t('incident.new_title');
   return (
-    <FormShell title={title} errors={e} formError={f.formError} saving={f.saving} onSubmit={f.submit}
+    <FormShell title={title} errors={e} formError={f.formError} saving={f.saving} attempt={f.failedAttempts} onSubmit={f.submit}
       cancelHref={id ? recordPath('incidents', id) : '/incidents'}>
       <IdField value={i.id} onChange={(v) => f.update({ id: v })} error={e.id} editing={f.editing} />
       <Field path="type" label={t('incident.type')} error={e.type} required>
@@ -307,7 +308,7 @@ export function SourceForm({ id }: { id?: string }) {
   const e = f.errors;
   const title = id ? t('source.edit_title', { name: s.title || s.id }) : t('source.new_title');
   return (
-    <FormShell title={title} errors={e} formError={f.formError} saving={f.saving} onSubmit={f.submit}
+    <FormShell title={title} errors={e} formError={f.formError} saving={f.saving} attempt={f.failedAttempts} onSubmit={f.submit}
       cancelHref={id ? recordPath('sources', id) : '/sources'}>
       <IdField value={s.id} onChange={(v) => f.update({ id: v })} error={e.id} editing={f.editing} />
       <Field path="kind" label={t('source.kind')} error={e.kind} required>
@@ -360,7 +361,7 @@ export function ActForm({ id }: { id?: string }) {
   const back = id ? recordPath('acts', id) : a.incident_id ? recordPath('incidents', a.incident_id) : a.victim_id ? recordPath('persons', a.victim_id) : '/incidents';
   return (
     <FormShell title={id ? t('act.edit_title', { name: id }) : t('act.new_title')} errors={e} formError={f.formError}
-      saving={f.saving} onSubmit={f.submit} cancelHref={back}>
+      saving={f.saving} attempt={f.failedAttempts} onSubmit={f.submit} cancelHref={back}>
       <IdField value={a.id} onChange={(v) => f.update({ id: v })} error={e.id} editing={f.editing} />
       <IncidentPicker path="incident_id" value={a.incident_id} onChange={(v) => f.update({ incident_id: v })} error={e.incident_id} />
       <PersonPicker path="victim_id" label={t('act.victim')} value={a.victim_id} onChange={(v) => f.update({ victim_id: v })} error={e.victim_id} required />
@@ -391,7 +392,7 @@ export function InvolvementForm({ id }: { id?: string }) {
   const e = f.errors;
   return (
     <FormShell title={id ? t('inv.edit_title', { name: id }) : t('inv.new_title')} errors={e} formError={f.formError}
-      saving={f.saving} onSubmit={f.submit} cancelHref={v.act_id ? recordPath('acts', v.act_id) : '/incidents'}>
+      saving={f.saving} attempt={f.failedAttempts} onSubmit={f.submit} cancelHref={v.act_id ? recordPath('acts', v.act_id) : '/incidents'}>
       <IdField value={v.id} onChange={(x) => f.update({ id: x })} error={e.id} editing={f.editing} />
       <Field path="act_id" label={t('inv.act')} error={e.act_id} required>
         {(c) => <input {...c} value={v.act_id} className="input--medium mono" onChange={(ev) => f.update({ act_id: ev.target.value })} />}
