@@ -18,7 +18,7 @@ struct RunResult {
   std::string err;
 };
 
-inline RunResult Run(const std::string& command, const std::string& scratch_dir) {
+inline RunResult RunCommand(const std::string& command, const std::string& scratch_dir) {
   const std::string err_path = scratch_dir + "/stderr.txt";
   RunResult r;
   FILE* pipe = popen((command + " 2>" + err_path + " </dev/null").c_str(), "r");
