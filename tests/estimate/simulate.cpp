@@ -29,8 +29,8 @@ PatternTable Simulate(const Scenario& s, uint64_t seed) {
 
 Scenario HeterogeneousFourLists() {
   return Scenario{2000,
-                  {0.45, 0.20, 0.35},
-                  {{0.30, 0.25, 0.20, 0.30}, {0.60, 0.55, 0.05, 0.10}, {0.06, 0.05, 0.10, 0.04}}};
+                  {0.5, 0.3, 0.2},
+                  {{0.35, 0.30, 0.25, 0.35}, {0.60, 0.55, 0.15, 0.20}, {0.15, 0.12, 0.20, 0.10}}};
 }
 
 }  // namespace dossier::estimate::testing

@@ -20,8 +20,8 @@ struct Scenario {
 // Draws one population and returns the table of people seen on at least one list.
 PatternTable Simulate(const Scenario& s, uint64_t seed);
 
-// The scenario of the coverage checks: 2,000 people, 4 lists, three classes (one hard to
-// reach, one seen mostly by lists 1 and 2 together), about 1,000 of them documented.
+// The scenario of the coverage checks: 2,000 people, 4 lists, three classes (one harder to
+// reach, one seen mostly by lists 1 and 2 together), about 1,500 of them documented.
 Scenario HeterogeneousFourLists();
 
 }  // namespace dossier::estimate::testing
