@@ -13,5 +13,6 @@ void AddExchangeCommands(CLI::App& app);  // import, export
 void AddEstimateCommands(CLI::App& app);  // estimate
 void AddLinkCommands(CLI::App& app);      // link
 void AddServeCommands(CLI::App& app);     // serve, user, verify
+void AddReviewCommands(CLI::App& app);    // review list|confirm|reject|split|undo
 
 }  // namespace dossier::cli

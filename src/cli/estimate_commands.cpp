@@ -12,6 +12,8 @@
 
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "analysis/analysis.h"
+#include "cli/database_options.h"
 #include "estimate/estimate.h"
 
 namespace dossier::cli {
@@ -20,6 +22,9 @@ namespace {
 
 struct EstimateArgs {
   std::string patterns;
+  DatabaseOptions db;
+  std::string list_by = "publisher";
+  std::string incident_type;
   std::vector<std::string> strata;
   std::string method = "loglinear";
   std::string select = "bic";
@@ -97,7 +102,21 @@ void Run(const EstimateArgs& a) {
   o.lcmcr.burnin = a.burnin;
   o.lcmcr.samples = a.samples;
   o.lcmcr.thin = a.thin;
-  auto tables = OrExit(estimate::ReadPatternCsv(a.patterns, a.strata));
+  if (a.patterns.empty() == a.db.db_path.empty()) Exit(Error::Invalid("give exactly one of --patterns and --db"));
+  std::vector<estimate::StratumTable> tables;
+  if (!a.patterns.empty()) {
+    tables = OrExit(estimate::ReadPatternCsv(a.patterns, a.strata));
+  } else {
+    // Unique persons (clusters of linked records) and the source lists each is on.
+    auto store = OpenStoreOrExit(a.db);
+    analysis::HistoryOptions h;
+    if (a.list_by != "publisher" && a.list_by != "source") Exit(Error::Invalid("--list-by must be publisher or source"));
+    h.list_by = a.list_by == "source" ? analysis::ListBy::kSource : analysis::ListBy::kPublisher;
+    h.strata = a.strata;
+    h.incident_type = a.incident_type;
+    auto histories = OrExit(analysis::CaptureHistories(*store, h));
+    tables = OrExit(estimate::TabulateHistories(histories, {}, a.strata));
+  }
   auto results = OrExit(estimate::EstimateStrata(tables, o));
   if (a.json) {
     nlohmann::json out;
@@ -122,9 +141,12 @@ void AddEstimateCommands(CLI::App& app) {
   auto args = std::make_shared<EstimateArgs>();
   CLI::App* cmd = app.add_subcommand(
       "estimate", "Estimate how many people were on none of several overlapping lists (multiple systems estimation)");
+  cmd->add_option("--db", args->db.db_path, "Estimate from the database: unique persons after linkage");
+  cmd->add_option("--key-file", args->db.key_file, "Key file that unlocks the database (default: $DOSSIER_KEY_FILE)");
+  cmd->add_option("--list-by", args->list_by, "With --db: a list is each publisher (default) or each source");
+  cmd->add_option("--incident-type", args->incident_type, "With --db: only victims of this incident type, e.g. forced_return");
   cmd->add_option("--patterns", args->patterns,
                   "CSV of capture-pattern counts: one 0/1 column per list and a `count` column")
-      ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--strata", args->strata, "Columns of the CSV to stratify by (one estimate per value)")
       ->delimiter(',');

@@ -1,6 +1,5 @@
 // `dossier link`: file mode. Links partner CSV files before import and writes one line per input
-// record, "source,record_id,cluster_id". The database mode (--db) is wired by the store owner on
-// top of linkage::Link.
+// record, "source,record_id,cluster_id". The database mode (--db) is in review_commands.cpp.
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -8,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/review_commands.h"
 #include "linkage/link.h"
 #include "linkage/names.h"
 #include "linkage/tabular.h"
@@ -48,11 +48,24 @@ Status RunLink(const LinkArgs& args) {
 void AddLinkCommands(CLI::App& app) {
   auto args = std::make_shared<LinkArgs>();
   CLI::App* cmd = app.add_subcommand("link", "Link records of the same person across files, scripts and romanisations");
-  cmd->add_option("--input", args->inputs, "CSV file of records (repeat for several sources)")->required();
-  cmd->add_option("--config", args->config, "JSON config mapping the file's columns to the model's fields")->required();
-  cmd->add_option("--out", args->out, "Output CSV: source,record_id,cluster_id")->required();
+  cmd->add_option("--input", args->inputs, "CSV file of records (repeat for several sources)");
+  cmd->add_option("--config", args->config, "JSON config mapping the file's columns to the model's fields");
+  cmd->add_option("--out", args->out, "Output CSV: source,record_id,cluster_id");
   cmd->add_option("--threads", args->threads, "Worker threads (default from the config, else 2)");
-  cmd->callback([args] { OrExit(RunLink(*args)); });
+  auto db = std::make_shared<DatabaseLinkArgs>();
+  cmd->add_option("--db", db->db.db_path, "Link the persons in this database; candidate pairs go to the review queue");
+  cmd->add_option("--key-file", db->db.key_file, "Key file that unlocks the database (default: $DOSSIER_KEY_FILE)");
+  cmd->add_option("--review-threshold", db->review_probability, "With --db: queue pairs at or above this probability");
+  cmd->callback([args, db] {
+    if (!db->db.db_path.empty()) {
+      if (!args->inputs.empty()) Exit(Error::Invalid("link: give either --db or --input files, not both"));
+      db->threads = args->threads;
+      RunDatabaseLink(*db);
+      return;
+    }
+    if (args->config.empty() || args->out.empty()) Exit(Error::Invalid("link: file mode needs --input, --config and --out"));
+    OrExit(RunLink(*args));
+  });
 }
 
 }  // namespace dossier::cli

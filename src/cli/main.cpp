@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   dossier::cli::AddLinkCommands(app);
   dossier::cli::AddEstimateCommands(app);
   dossier::cli::AddServeCommands(app);
+  dossier::cli::AddReviewCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

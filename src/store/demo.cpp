@@ -354,6 +354,8 @@ class DemoWriter {
       const double s = Uniform();
       p.sensitivity = s < 0.05 ? Sensitivity::kPublic : s < 0.75 ? Sensitivity::kInternal : Sensitivity::kRestricted;
       p.source_ids = {testimony_id};
+      // Many people are on more than one organisation's list, which is what estimation needs.
+      if (Uniform() < 0.35) p.source_ids.push_back(reports_[Int(0, static_cast<int>(reports_.size()) - 1)]);
       DOSSIER_ASSIGN_OR_RETURN(std::string id, Add(p, &DemoSummary::persons));
       p.id = id;
       person_ids.push_back(id);

@@ -52,6 +52,7 @@ class Statement {
   Result<bool> Step();
   Status Run();  // steps to completion, expecting no rows
   void Reset();
+  sqlite3_stmt* raw() const { return stmt_; }
 
   std::string Text(int col) const;
   int64_t Int(int col) const;

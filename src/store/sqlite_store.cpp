@@ -34,7 +34,7 @@ using crypto::Bytes;
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // Each migration moves the schema from version i to i + 1; they are append-only.
 const std::vector<std::string>& Migrations() {
@@ -88,6 +88,15 @@ CREATE INDEX audit_record ON audit(kind, record_id);
 CREATE TABLE users(
   name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, totp_secret BLOB,
   disabled INTEGER NOT NULL DEFAULT 0, mac BLOB NOT NULL) STRICT;
+)sql",
+      R"sql(
+CREATE TABLE person_clusters(person_id TEXT PRIMARY KEY, cluster_id TEXT NOT NULL) STRICT;
+CREATE INDEX person_clusters_cluster ON person_clusters(cluster_id);
+CREATE TABLE link_candidates(
+  id INTEGER PRIMARY KEY, person_a TEXT NOT NULL, person_b TEXT NOT NULL, probability REAL NOT NULL,
+  explanation BLOB, status TEXT NOT NULL, decided_by TEXT NOT NULL DEFAULT '', decided_at TEXT NOT NULL DEFAULT '',
+  UNIQUE(person_a, person_b)) STRICT;
+CREATE INDEX link_candidates_status ON link_candidates(status, probability);
 )sql",
   };
   return kMigrations;
@@ -258,13 +267,29 @@ class SqliteStore final : public Store {
   Result<std::vector<AuditEntry>> History(RecordKind kind, const std::string& id) const override;
   Result<VerifyReport> Verify() const override;
   Result<std::vector<AuditEntry>> RecentAudit(size_t limit) const override;
+  void EndReads() const override {
+    for (auto& [sql, st] : statements_) st.Reset();
+  }
   Result<uint32_t> RotateKey(const crypto::KeySource& key) override;
   Status PutUser(const UserAccount& user) override;
+  Result<int64_t> QueueLinkCandidates(const std::vector<LinkCandidate>& candidates) override;
+  Result<Page<LinkCandidate>> ListLinkCandidates(const std::string& status, size_t limit, size_t offset) const override;
+  Status DecideLinkCandidate(int64_t id, bool confirm) override;
+  Result<std::string> ClusterOf(const std::string& person_id) const override;
+  Result<std::vector<std::string>> ClusterMembers(const std::string& cluster_id) const override;
+  Result<std::vector<std::pair<std::string, std::string>>> AllClusters() const override;
+  Status MergeClusters(const std::string& person_a, const std::string& person_b) override;
+  Status SplitFromCluster(const std::string& person_id) override;
+  Status UndoClusterChange(int64_t seq) override;
   Result<UserAccount> GetUser(const std::string& name) const override;
   Result<std::vector<UserAccount>> ListUsers() const override;
 
  private:
   Result<UserAccount> ReadUser(sqlite::Statement& st) const;
+  // Moves each listed person to its cluster and audits the move as `action` with the previous
+  // assignments, so UndoClusterChange can restore them.
+  Status AssignClusters(const std::string& action, const std::map<std::string, std::string>& assignment,
+                        const std::string& note);
   Bytes UserMac(const UserAccount& u) const;
   template <typename T> Result<std::string> CreateRecord(const T& record);
   template <typename T> Status UpdateRecord(const T& record);
@@ -475,6 +500,9 @@ Status SqliteStore::Delete(RecordKind kind, const std::string& id) {
     if (kind == RecordKind::kPerson) {
       DOSSIER_RETURN_IF_ERROR(Cached("DELETE FROM person_names WHERE person_id = ?").Bind(1, id).Run());
       DOSSIER_RETURN_IF_ERROR(Cached("DELETE FROM person_links WHERE person_id = ?").Bind(1, id).Run());
+      DOSSIER_RETURN_IF_ERROR(Cached("DELETE FROM person_clusters WHERE person_id = ?").Bind(1, id).Run());
+      DOSSIER_RETURN_IF_ERROR(
+          Cached("DELETE FROM link_candidates WHERE person_a = ?1 OR person_b = ?1").Bind(1, id).Run());
     }
     RecordKind k = kind;
     return AppendAudit("delete", &k, id, before, nullptr, "");
@@ -871,6 +899,188 @@ Result<std::vector<UserAccount>> SqliteStore::ListUsers() const {
     out.push_back(std::move(u));
   }
   return out;
+}
+
+Result<int64_t> SqliteStore::QueueLinkCandidates(const std::vector<LinkCandidate>& candidates) {
+  int64_t queued = 0;
+  DOSSIER_RETURN_IF_ERROR(Transaction([&]() -> Status {
+    DOSSIER_RETURN_IF_ERROR(Cached("DELETE FROM link_candidates WHERE status = 'pending'").Run());
+    for (const auto& c : candidates) {
+      const bool ordered = c.person_a < c.person_b;
+      const std::string& a = ordered ? c.person_a : c.person_b;
+      const std::string& b = ordered ? c.person_b : c.person_a;
+      if (!Exists(RecordKind::kPerson, a) || !Exists(RecordKind::kPerson, b)) {
+        return Error::NotFound(fmt::format("link candidate ({}, {}): no such person", a, b));
+      }
+      auto& st = Cached("INSERT INTO link_candidates(person_a, person_b, probability, explanation, status) "
+                        "VALUES (?, ?, ?, ?, 'pending') ON CONFLICT(person_a, person_b) DO NOTHING");
+      Bytes sealed = keyring_.Seal(c.explanation, {"link_candidates", "explanation", a + "|" + b});
+      st.Bind(1, a).Bind(2, b);
+      sqlite3_bind_double(st.raw(), 3, c.probability);
+      st.Bind(4, std::span<const uint8_t>(sealed.data(), sealed.size()));
+      DOSSIER_RETURN_IF_ERROR(st.Run());
+      queued += sqlite3_changes(db_.get());
+    }
+    return AppendAudit("link_queue", nullptr, "", nullptr, nullptr, fmt::format("{} candidate pairs queued", queued));
+  }));
+  return queued;
+}
+
+Result<Page<LinkCandidate>> SqliteStore::ListLinkCandidates(const std::string& status, size_t limit,
+                                                            size_t offset) const {
+  Page<LinkCandidate> page;
+  auto& count = Cached("SELECT count(*) FROM link_candidates WHERE status = ?");
+  count.Bind(1, status);
+  DOSSIER_ASSIGN_OR_RETURN(bool crow, count.Step());
+  page.total = crow ? static_cast<size_t>(count.Int(0)) : 0;
+  auto& st = Cached("SELECT id, person_a, person_b, probability, explanation, status, decided_by, decided_at "
+                    "FROM link_candidates WHERE status = ? ORDER BY probability DESC, id LIMIT ? OFFSET ?");
+  st.Bind(1, status).Bind(2, static_cast<int64_t>(limit)).Bind(3, static_cast<int64_t>(offset));
+  while (true) {
+    DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    LinkCandidate c;
+    c.id = st.Int(0);
+    c.person_a = st.Text(1);
+    c.person_b = st.Text(2);
+    c.probability = sqlite3_column_double(st.raw(), 3);
+    if (!st.IsNull(4)) {
+      DOSSIER_ASSIGN_OR_RETURN(c.explanation,
+                               keyring_.Open(st.Blob(4), {"link_candidates", "explanation", c.person_a + "|" + c.person_b}));
+    }
+    c.status = st.Text(5);
+    c.decided_by = st.Text(6);
+    c.decided_at = st.Text(7);
+    page.items.push_back(std::move(c));
+  }
+  return page;
+}
+
+Result<std::string> SqliteStore::ClusterOf(const std::string& person_id) const {
+  if (!Exists(RecordKind::kPerson, person_id)) {
+    return Error::NotFound(fmt::format("person '{}' does not exist", person_id));
+  }
+  auto& st = Cached("SELECT cluster_id FROM person_clusters WHERE person_id = ?");
+  st.Bind(1, person_id);
+  DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Text(0) : person_id;
+}
+
+Result<std::vector<std::string>> SqliteStore::ClusterMembers(const std::string& cluster_id) const {
+  auto& st = Cached("SELECT person_id FROM person_clusters WHERE cluster_id = ? ORDER BY person_id");
+  st.Bind(1, cluster_id);
+  std::vector<std::string> members;
+  while (true) {
+    DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    members.push_back(st.Text(0));
+  }
+  // A record never merged is its own cluster, with no row.
+  if (members.empty() && Exists(RecordKind::kPerson, cluster_id)) members.push_back(cluster_id);
+  return members;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::AllClusters() const {
+  auto& st = Cached("SELECT p.id, coalesce(c.cluster_id, p.id) FROM persons p "
+                    "LEFT JOIN person_clusters c ON c.person_id = p.id ORDER BY p.id");
+  std::vector<std::pair<std::string, std::string>> out;
+  while (true) {
+    DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.emplace_back(st.Text(0), st.Text(1));
+  }
+  return out;
+}
+
+Status SqliteStore::AssignClusters(const std::string& action, const std::map<std::string, std::string>& assignment,
+                                   const std::string& note) {
+  return Transaction([&]() -> Status {
+    nlohmann::ordered_json moves = nlohmann::ordered_json::array();
+    for (const auto& [person, cluster] : assignment) {
+      DOSSIER_ASSIGN_OR_RETURN(std::string before, ClusterOf(person));
+      if (before == cluster) continue;
+      auto& st = Cached("INSERT INTO person_clusters(person_id, cluster_id) VALUES (?1, ?2) "
+                        "ON CONFLICT(person_id) DO UPDATE SET cluster_id = ?2");
+      DOSSIER_RETURN_IF_ERROR(st.Bind(1, person).Bind(2, cluster).Run());
+      moves.push_back({{"person", person}, {"from", before}, {"to", cluster}});
+    }
+    if (moves.empty()) return Ok();
+    nlohmann::ordered_json details{{"note", note}, {"moves", moves}};
+    return AppendAudit(action, nullptr, "", nullptr, nullptr, details.dump());
+  });
+}
+
+Status SqliteStore::MergeClusters(const std::string& person_a, const std::string& person_b) {
+  DOSSIER_ASSIGN_OR_RETURN(std::string ca, ClusterOf(person_a));
+  DOSSIER_ASSIGN_OR_RETURN(std::string cb, ClusterOf(person_b));
+  if (ca == cb) return Ok();
+  // The smaller id names the merged cluster, so the result does not depend on argument order.
+  const std::string target = std::min(ca, cb);
+  std::map<std::string, std::string> assignment;
+  for (const std::string& c : {ca, cb}) {
+    DOSSIER_ASSIGN_OR_RETURN(auto members, ClusterMembers(c));
+    for (const auto& m : members) assignment[m] = target;
+  }
+  return AssignClusters("merge", assignment, fmt::format("merge {} and {}", person_a, person_b));
+}
+
+Status SqliteStore::SplitFromCluster(const std::string& person_id) {
+  DOSSIER_ASSIGN_OR_RETURN(std::string cluster, ClusterOf(person_id));
+  DOSSIER_ASSIGN_OR_RETURN(auto members, ClusterMembers(cluster));
+  if (members.size() <= 1) return Ok();
+  std::map<std::string, std::string> assignment{{person_id, person_id}};
+  if (cluster == person_id) {
+    // The record leaving gave the cluster its name: the others keep a name from among themselves.
+    std::string rest;
+    for (const auto& m : members) if (m != person_id && (rest.empty() || m < rest)) rest = m;
+    for (const auto& m : members) if (m != person_id) assignment[m] = rest;
+  }
+  return AssignClusters("split", assignment, fmt::format("split {} from {}", person_id, cluster));
+}
+
+Status SqliteStore::DecideLinkCandidate(int64_t id, bool confirm) {
+  auto& st = Cached("SELECT person_a, person_b, status FROM link_candidates WHERE id = ?");
+  st.Bind(1, id);
+  DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Error::NotFound(fmt::format("link candidate {} does not exist", id));
+  const std::string a = st.Text(0), b = st.Text(1), status = st.Text(2);
+  st.Reset();
+  if (status != "pending") return Error::Conflict(fmt::format("link candidate {} was already {}", id, status));
+  return Transaction([&]() -> Status {
+    auto& upd = Cached("UPDATE link_candidates SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?");
+    DOSSIER_RETURN_IF_ERROR(upd.Bind(1, confirm ? "confirmed" : "rejected").Bind(2, actor_).Bind(3, NowUtc()).Bind(4, id).Run());
+    if (confirm) return MergeClusters(a, b);
+    return AppendAudit("link_reject", nullptr, "", nullptr, nullptr, fmt::format("candidate {}: {} and {}", id, a, b));
+  });
+}
+
+Status SqliteStore::UndoClusterChange(int64_t seq) {
+  auto& st = Cached("SELECT action, changes FROM audit WHERE seq = ?");
+  st.Bind(1, seq);
+  DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Error::NotFound(fmt::format("audit entry {} does not exist", seq));
+  const std::string action = st.Text(0);
+  if (action != "merge" && action != "split") {
+    return Error::Invalid(fmt::format("audit entry {} is a '{}', not a merge or split", seq, action));
+  }
+  DOSSIER_ASSIGN_OR_RETURN(std::string changes, keyring_.Open(st.Blob(1), {"audit", "changes", std::to_string(seq)}));
+  st.Reset();
+  nlohmann::json details;
+  try {
+    details = nlohmann::json::parse(nlohmann::json::parse(changes).at("details").get<std::string>());
+  } catch (const nlohmann::json::exception&) {
+    return Error::Corrupt(fmt::format("audit entry {} has no readable cluster moves", seq));
+  }
+  std::map<std::string, std::string> assignment;
+  for (const auto& m : details.at("moves")) {
+    DOSSIER_ASSIGN_OR_RETURN(std::string now, ClusterOf(m.at("person").get<std::string>()));
+    if (now != m.at("to").get<std::string>()) {
+      return Error::Conflict(fmt::format("cannot undo entry {}: person '{}' has moved since", seq,
+                                         m.at("person").get<std::string>()));
+    }
+    assignment[m.at("person")] = m.at("from");
+  }
+  return AssignClusters("undo", assignment, fmt::format("undo entry {}", seq));
 }
 
 Status StoreWrappedKey(sqlite::Database& db, const crypto::WrappedKey& w) {

@@ -71,6 +71,17 @@ struct UserAccount {
   bool operator==(const UserAccount&) const = default;
 };
 
+// A pair of person records that record linkage thinks may be the same person, waiting for a
+// reviewer. `explanation` is the field-by-field score as JSON (sealed at rest: it quotes names).
+struct LinkCandidate {
+  int64_t id = 0;
+  std::string person_a, person_b;
+  double probability = 0;
+  std::string explanation;
+  std::string status = "pending";  // pending, confirmed, rejected
+  std::string decided_by, decided_at;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -121,6 +132,9 @@ class Store {
   virtual Status RecordEvent(const std::string& action, const std::string& details) = 0;
   virtual Result<std::vector<AuditEntry>> History(RecordKind kind, const std::string& id) const = 0;
   virtual Result<VerifyReport> Verify() const = 0;
+  // Ends any read the last query left open, so that the next query sees every commit made since
+  // by other connections (a long-lived connection in a server calls this between requests).
+  virtual void EndReads() const {}
   // The `limit` most recent audit entries, newest first, without their changes (for dashboards).
   virtual Result<std::vector<AuditEntry>> RecentAudit(size_t limit) const {
     (void)limit;
@@ -131,6 +145,26 @@ class Store {
   virtual Status PutUser(const UserAccount& user) = 0;  // creates or replaces
   virtual Result<UserAccount> GetUser(const std::string& name) const = 0;
   virtual Result<std::vector<UserAccount>> ListUsers() const = 0;
+
+  // ---- Record linkage: a person is a cluster of records ----
+  // Replaces the pending candidates with `candidates` (decided ones are kept, and a pair already
+  // decided is not queued again). Returns how many were queued.
+  virtual Result<int64_t> QueueLinkCandidates(const std::vector<LinkCandidate>& candidates) = 0;
+  virtual Result<Page<LinkCandidate>> ListLinkCandidates(const std::string& status, size_t limit,
+                                                         size_t offset) const = 0;
+  // Confirming merges the two records' clusters; rejecting only records the decision. Audited.
+  virtual Status DecideLinkCandidate(int64_t id, bool confirm) = 0;
+  // The cluster a person record belongs to (its own id when never merged).
+  virtual Result<std::string> ClusterOf(const std::string& person_id) const = 0;
+  virtual Result<std::vector<std::string>> ClusterMembers(const std::string& cluster_id) const = 0;
+  // Every person record with its cluster id, for counting unique persons.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> AllClusters() const = 0;
+  // Merges the clusters of two records; the audit entry records every reassignment for undo.
+  virtual Status MergeClusters(const std::string& person_a, const std::string& person_b) = 0;
+  // Takes a record out of its cluster into a cluster of its own.
+  virtual Status SplitFromCluster(const std::string& person_id) = 0;
+  // Reverts the cluster change recorded in audit entry `seq` (a merge, split or confirmation).
+  virtual Status UndoClusterChange(int64_t seq) = 0;
 
   // Adds a new data key version under the same key source; new values are sealed with it.
   virtual Result<uint32_t> RotateKey(const crypto::KeySource& key) = 0;
