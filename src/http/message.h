@@ -1,0 +1,57 @@
+// The plain HTTP request and response the API works on, free of Beast types, so that only
+// server.cpp instantiates Beast templates. Also the small parsing helpers the layers share.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "domain/result.h"
+
+namespace dossier::http {
+
+struct Request {
+  std::string method;           // "GET", "POST", ...
+  std::string path;             // the target without the query string, still percent-encoded
+  std::string query;            // raw query string (never logged)
+  std::string body;
+  std::string content_type;
+  std::string cookie;           // raw Cookie header
+  std::string csrf_token;       // X-CSRF-Token
+  std::string forwarded_proto;  // X-Forwarded-Proto
+  std::string forwarded_for;    // X-Forwarded-For
+  std::string remote_address;   // peer IP address
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  // For the access log only: the route template ("/api/v1/persons/{id}") and the signed-in user.
+  std::string route;
+  std::string user;
+};
+
+// Percent-decodes `text`; with `plus_is_space`, '+' becomes ' ' (query strings). Nullopt when an
+// escape is malformed.
+std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
+
+// Splits a query string into decoded key/value pairs; an Error names the malformed parameter.
+Result<std::multimap<std::string, std::string>> ParseQuery(std::string_view query);
+
+// The value of cookie `name` in a Cookie header, or empty.
+std::string CookieValue(std::string_view header, std::string_view name);
+
+// The stable HTTP status for an error code (400, 401, 403, 404, 409, 500).
+int StatusFor(ErrorCode code);
+
+// {"error": {"code", "message", "field"}}; `field` is taken from "field 'x'" in the message.
+Response ErrorResponse(int status, std::string_view code, std::string_view message,
+                       std::optional<std::string> field = std::nullopt);
+Response ErrorResponse(const Error& error);
+
+}  // namespace dossier::http
