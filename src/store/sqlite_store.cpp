@@ -975,8 +975,11 @@ Result<std::vector<std::string>> SqliteStore::ClusterMembers(const std::string& 
     if (!row) break;
     members.push_back(st.Text(0));
   }
-  // A record never merged is its own cluster, with no row.
-  if (members.empty() && Exists(RecordKind::kPerson, cluster_id)) members.push_back(cluster_id);
+  // A record that names its cluster may have no row of its own (it never moved).
+  if (!std::binary_search(members.begin(), members.end(), cluster_id) && Exists(RecordKind::kPerson, cluster_id)) {
+    DOSSIER_ASSIGN_OR_RETURN(std::string own, ClusterOf(cluster_id));
+    if (own == cluster_id) members.insert(std::lower_bound(members.begin(), members.end(), cluster_id), cluster_id);
+  }
   return members;
 }
 
