@@ -7,6 +7,16 @@
 namespace dossier::linkage {
 
 std::vector<uint32_t> ClusterPairs(uint32_t n, const std::vector<ScoredPair>& pairs, const ClusterOptions& options) {
+  return ClusterPairs(n, pairs, options, nullptr);
+}
+
+std::vector<uint32_t> ClusterPairs(uint32_t n, const std::vector<ScoredPair>& pairs, const ClusterOptions& options,
+                                   const std::function<double(uint32_t, uint32_t)>& weight_of) {
+  std::unordered_set<uint64_t> scored;  // every pair in `pairs`, linked or not
+  if (weight_of) {
+    scored.reserve(pairs.size() * 2);
+    for (const auto& p : pairs) scored.insert(uint64_t{std::min(p.a, p.b)} << 32 | std::max(p.a, p.b));
+  }
   std::vector<const ScoredPair*> links;
   for (const auto& p : pairs)
     if (p.weight >= options.threshold_weight && p.a < n && p.b < n && p.a != p.b) links.push_back(&p);
@@ -35,7 +45,12 @@ std::vector<uint32_t> ClusterPairs(uint32_t n, const std::vector<ScoredPair>& pa
     if (ma.size() > 1 || mb.size() > 1) {
       size_t between = 0, total = ma.size() * mb.size();
       for (uint32_t x : ma)
-        for (uint32_t y : mb) between += linked.count(uint64_t{std::min(x, y)} << 32 | std::max(x, y));
+        for (uint32_t y : mb) {
+          uint64_t key = uint64_t{std::min(x, y)} << 32 | std::max(x, y);
+          if (linked.count(key)) ++between;
+          else if (weight_of && !scored.count(key) && weight_of(std::min(x, y), std::max(x, y)) >= options.threshold_weight)
+            ++between;
+        }
       if (static_cast<double>(between) < options.min_link_fraction * static_cast<double>(total)) continue;
     }
     if (ma.size() < mb.size()) std::swap(ra, rb);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace dossier::linkage {
@@ -25,5 +26,10 @@ struct ClusterOptions {
 // Cluster id per record (0..k-1, numbered in record order); singletons get their own id.
 std::vector<uint32_t> ClusterPairs(uint32_t record_count, const std::vector<ScoredPair>& pairs,
                                    const ClusterOptions& options);
+// With `weight_of`, the guard also counts pairs between the two groups that are not in `pairs`
+// (blocking never paired them) by scoring them: a link the blocking missed is still a link.
+std::vector<uint32_t> ClusterPairs(uint32_t record_count, const std::vector<ScoredPair>& pairs,
+                                   const ClusterOptions& options,
+                                   const std::function<double(uint32_t, uint32_t)>& weight_of);
 
 }  // namespace dossier::linkage

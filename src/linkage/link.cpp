@@ -105,6 +105,58 @@ struct Group {
   size_t begin, end;
 };
 
+// Pattern -> count, open addressing: the pair loop counts without allocating (a few hundred
+// distinct patterns in practice).
+class PatternCounts {
+ public:
+  PatternCounts() : slots_(1024, {kEmpty, 0}) {}
+  void Add(Pattern p, uint64_t k = 1) {
+    size_t mask = slots_.size() - 1;
+    size_t i = (p * 0x9E3779B97F4A7C15ULL) >> 20 & mask;
+    while (slots_[i].first != kEmpty && slots_[i].first != p) i = (i + 1) & mask;
+    if (slots_[i].first == kEmpty) {
+      slots_[i].first = p;
+      if (++used_ * 2 > slots_.size()) { Grow(); Add(p, k); return; }
+    }
+    slots_[i].second += k;
+  }
+  template <typename F>
+  void ForEach(F f) const {
+    for (const auto& [p, k] : slots_) if (p != kEmpty) f(p, k);
+  }
+
+ private:
+  static constexpr Pattern kEmpty = ~Pattern{0};  // no pattern has every level 15
+  void Grow() {
+    std::vector<std::pair<Pattern, uint64_t>> old;
+    old.swap(slots_);
+    slots_.assign(old.size() * 2, {kEmpty, 0});
+    used_ = 0;
+    for (const auto& [p, k] : old) if (p != kEmpty && k) Add(p, k);
+  }
+  std::vector<std::pair<Pattern, uint64_t>> slots_;
+  size_t used_ = 0;
+};
+
+// The comparisons a rule blocks on: their levels are biased among the pairs it yields. A family
+// key masks the family name only, a given key the given name only, name_key and hanja both.
+std::vector<bool> MaskedBy(const BlockingRule& rule, const std::vector<Comparison>& comparisons) {
+  std::vector<bool> masked(comparisons.size(), false);
+  for (const auto& key : rule.keys) {
+    for (size_t c = 0; c < comparisons.size(); ++c) {
+      const Comparison& cmp = comparisons[c];
+      bool family = key == "name_key" || key == "hanja" || key == "family_key" || key == "family_prefix";
+      bool given = key == "name_key" || key == "hanja" || key == "given_key" || key == "given_prefix";
+      bool hit = (family && cmp.field == Field::kFamilyName) || (given && cmp.field == Field::kGivenName) ||
+                 (key.rfind("birth", 0) == 0 && cmp.field == Field::kBirthDate) ||
+                 (key == "sex" && cmp.field == Field::kSex) || (key == "origin" && cmp.field == Field::kOrigin) ||
+                 (cmp.field == Field::kAttribute && key == cmp.name);
+      if (hit) masked[c] = true;
+    }
+  }
+  return masked;
+}
+
 }  // namespace
 
 std::vector<BlockingRule> DefaultBlockingRules() {
@@ -149,47 +201,89 @@ Result<LinkResult> Link(const NameTables& tables, const std::vector<LinkRecord>&
     for (uint32_t i = 0; i < n; ++i) source_of[i] = ids.emplace(records[i].source, ids.size()).first->second;
   }
 
+  // Training-only rules (see LinkOptions::training_blocking): given, or chosen so that every
+  // comparison is left unmasked by at least one session.
+  std::vector<Comparison> comparisons = BuildComparisons(prep, options.model);
+  const size_t nr = rules.size();
+  std::vector<BlockingRule> training = options.training_blocking;
+  for (const auto& r : training) DOSSIER_RETURN_IF_ERROR(CheckBlockingRule(r, options.model));
+  if (training.empty()) {
+    std::vector<bool> covered(comparisons.size(), false);
+    for (const auto& r : rules) {
+      auto m = MaskedBy(r, comparisons);
+      for (size_t c = 0; c < m.size(); ++c) covered[c] = covered[c] || !m[c];
+    }
+    for (size_t c = 0; c < comparisons.size(); ++c) {
+      if (covered[c]) continue;
+      Field f = comparisons[c].field;
+      bool has_birth = std::any_of(comparisons.begin(), comparisons.end(), [](const Comparison& x) { return x.field == Field::kBirthDate; });
+      BlockingRule extra;
+      if ((f == Field::kFamilyName || f == Field::kGivenName) && has_birth) extra.keys = {"birth_date"};
+      else if (f == Field::kBirthDate) extra.keys = {"name_key"};
+      else continue;
+      if (std::none_of(training.begin(), training.end(), [&](const BlockingRule& r) { return r.keys == extra.keys; }))
+        training.push_back(extra);
+      auto m = MaskedBy(extra, comparisons);
+      for (size_t k = 0; k < m.size(); ++k) covered[k] = covered[k] || !m[k];
+    }
+  }
+  std::vector<BlockingRule> all_rules = rules;
+  all_rules.insert(all_rules.end(), training.begin(), training.end());
+
   // Blocking indexes.
-  std::vector<RuleIndex> index(rules.size());
+  std::vector<RuleIndex> index(all_rules.size());
   std::vector<uint64_t> scratch;
-  for (size_t r = 0; r < rules.size(); ++r) {
-    std::vector<int> attr_index(rules[r].keys.size(), -1);
-    for (size_t k = 0; k < rules[r].keys.size(); ++k)
-      if (rules[r].keys[k].rfind("attr:", 0) == 0)
+  for (size_t r = 0; r < all_rules.size(); ++r) {
+    std::vector<int> attr_index(all_rules[r].keys.size(), -1);
+    for (size_t k = 0; k < all_rules[r].keys.size(); ++k)
+      if (all_rules[r].keys[k].rfind("attr:", 0) == 0)
         for (size_t a = 0; a < options.model.attributes.size(); ++a)
-          if (options.model.attributes[a].name == rules[r].keys[k].substr(5)) attr_index[k] = static_cast<int>(a);
+          if (options.model.attributes[a].name == all_rules[r].keys[k].substr(5)) attr_index[k] = static_cast<int>(a);
     RuleIndex& ix = index[r];
     ix.offset.resize(n + 1);
     for (uint32_t i = 0; i < n; ++i) {
       ix.offset[i] = static_cast<uint32_t>(ix.keys.size());
       scratch.clear();
-      RuleKeysOf(rules[r], attr_index, prep[i], scratch);
+      RuleKeysOf(all_rules[r], attr_index, prep[i], scratch);
       for (uint64_t k : scratch) { ix.keys.push_back(k); ix.sorted.emplace_back(k, i); }
     }
     ix.offset[n] = static_cast<uint32_t>(ix.keys.size());
     std::sort(ix.sorted.begin(), ix.sorted.end());
   }
   std::vector<Group> groups;
-  for (uint32_t r = 0; r < rules.size(); ++r) {
+  for (uint32_t r = 0; r < all_rules.size(); ++r) {
     const auto& s = index[r].sorted;
+    std::vector<Group> rule_groups;
+    uint64_t rule_pairs = 0;
     for (size_t b = 0; b < s.size();) {
       size_t e = b;
       while (e < s.size() && s[e].first == s[b].first) ++e;
       size_t size = e - b;
       if (size > options.max_block_size) {
-        ++result.stats.skipped_blocks;
-        result.stats.skipped_block_pairs += size * (size - 1) / 2;
+        if (r < nr) {
+          ++result.stats.skipped_blocks;
+          result.stats.skipped_block_pairs += size * (size - 1) / 2;
+        }
       } else if (size >= 2) {
-        groups.push_back({r, b, e});
+        rule_groups.push_back({r, b, e});
+        rule_pairs += size * (size - 1) / 2;
       }
       b = e;
     }
+    // A training-only rule is sampled by block (deterministically, by key) down to about
+    // max_training_pairs pairs.
+    if (r >= nr && rule_pairs > options.max_training_pairs) {
+      uint64_t keep = static_cast<uint64_t>(static_cast<double>(options.max_training_pairs) / rule_pairs * 1024);
+      std::erase_if(rule_groups, [&](const Group& g) { return (s[g.begin].first * 0x9E3779B97F4A7C15ULL >> 54) >= keep; });
+    }
+    groups.insert(groups.end(), rule_groups.begin(), rule_groups.end());
   }
   // Big groups first so that the threads finish together.
   std::sort(groups.begin(), groups.end(), [](const Group& x, const Group& y) { return x.end - x.begin > y.end - y.begin; });
 
   // Visits each candidate pair once: in the first rule, and the smallest shared key, that pairs it.
-  auto for_each_pair = [&](bool all_rules, auto&& visit) {
+  // With `training`, the pairs of training-only rules are visited too (first = false).
+  auto for_each_pair = [&](bool all, auto&& visit) {
     std::atomic<size_t> next{0};
     auto worker = [&](int t) {
       while (true) {
@@ -197,6 +291,7 @@ Result<LinkResult> Link(const NameTables& tables, const std::vector<LinkRecord>&
         if (g0 >= groups.size()) break;
         for (size_t g = g0; g < std::min(groups.size(), g0 + 16); ++g) {
           const Group& grp = groups[g];
+          if (grp.rule >= nr && !all) continue;
           const auto& s = index[grp.rule].sorted;
           uint64_t key = s[grp.begin].first;
           for (size_t x = grp.begin; x < grp.end; ++x) {
@@ -205,9 +300,10 @@ Result<LinkResult> Link(const NameTables& tables, const std::vector<LinkRecord>&
               if (options.mode == LinkMode::kLinkOnly && source_of[i] == source_of[j]) continue;
               if (Share(index[grp.rule].Of(i), index[grp.rule].Of(j), key)) continue;
               bool earlier = false;
-              for (uint32_t r = 0; r < grp.rule && !earlier; ++r) earlier = Share(index[r].Of(i), index[r].Of(j));
-              if (earlier && !all_rules) continue;
-              visit(t, grp.rule, !earlier, std::min(i, j), std::max(i, j));
+              if (grp.rule < nr)
+                for (uint32_t r = 0; r < grp.rule && !earlier; ++r) earlier = Share(index[r].Of(i), index[r].Of(j));
+              if (earlier && !all) continue;
+              visit(t, grp.rule, grp.rule < nr && !earlier, std::min(i, j), std::max(i, j));
             }
           }
         }
@@ -219,46 +315,35 @@ Result<LinkResult> Link(const NameTables& tables, const std::vector<LinkRecord>&
   };
   result.stats.seconds_prepare = Since(t0);
 
-  // Pass 1: pattern counts for EM.
+  // Pass 1: pattern counts for EM, per rule (the training sessions) and over distinct candidates.
   auto t1 = Clock::now();
-  std::vector<Comparison> comparisons = BuildComparisons(prep, options.model);
-  // Per thread: counts per rule (for the training sessions) and over distinct pairs.
-  const size_t nr = rules.size();
-  std::vector<std::vector<std::unordered_map<Pattern, uint64_t>>> counts(threads, std::vector<std::unordered_map<Pattern, uint64_t>>(nr + 1));
+  const size_t ns = all_rules.size();
+  std::vector<std::vector<PatternCounts>> counts(threads, std::vector<PatternCounts>(ns + 1));
   std::vector<uint64_t> compared(threads, 0), calls(threads, 0);
   for_each_pair(true, [&](int t, uint32_t rule, bool first, uint32_t i, uint32_t j) {
     Pattern p = Compare(comparisons, prep[i], prep[j]).pattern;
-    ++counts[t][rule][p];
+    counts[t][rule].Add(p);
     ++calls[t];
-    if (first) { ++counts[t][nr][p]; ++compared[t]; }
+    if (first) { counts[t][ns].Add(p); ++compared[t]; }
   });
   auto merged = [&](size_t r) {
-    std::unordered_map<Pattern, uint64_t> m;
-    for (int t = 0; t < threads; ++t)
-      for (auto& [p, k] : counts[t][r]) m[p] += k;
-    std::vector<std::pair<Pattern, uint64_t>> v(m.begin(), m.end());
+    PatternCounts m;
+    for (int t = 0; t < threads; ++t) counts[t][r].ForEach([&](Pattern p, uint64_t k) { m.Add(p, k); });
+    std::vector<std::pair<Pattern, uint64_t>> v;
+    m.ForEach([&](Pattern p, uint64_t k) { v.emplace_back(p, k); });
     std::sort(v.begin(), v.end());
     return v;
   };
-  std::vector<TrainingSession> sessions(nr);
-  for (size_t r = 0; r < nr; ++r) {
+  std::vector<TrainingSession> sessions(ns);
+  for (size_t r = 0; r < ns; ++r) {
     sessions[r].pattern_counts = merged(r);
-    sessions[r].masked.assign(comparisons.size(), false);
-    for (const auto& key : rules[r].keys) {
-      for (size_t c = 0; c < comparisons.size(); ++c) {
-        const Comparison& cmp = comparisons[c];
-        bool hit = (IsNameKey(key) && (cmp.field == Field::kFamilyName || cmp.field == Field::kGivenName)) ||
-                   (key.rfind("birth", 0) == 0 && cmp.field == Field::kBirthDate) ||
-                   (key == "sex" && cmp.field == Field::kSex) || (key == "origin" && cmp.field == Field::kOrigin) ||
-                   (cmp.field == Field::kAttribute && key == cmp.name);
-        if (hit) sessions[r].masked[c] = true;
-      }
-    }
+    sessions[r].masked = MaskedBy(all_rules[r], comparisons);
   }
-  std::vector<std::pair<Pattern, uint64_t>> pattern_counts = merged(nr);
+  std::vector<std::pair<Pattern, uint64_t>> pattern_counts = merged(ns);
   for (uint64_t c : compared) result.stats.candidate_pairs += c;
   for (uint64_t c : calls) result.stats.comparisons += c;
   TrainOptions train = options.train;
+  train.threads = threads;
   result.model = TrainModel(comparisons, prep, sessions,
                             pattern_counts, options.mode == LinkMode::kLinkOnly ? source_of : std::vector<uint32_t>{},
                             train);
@@ -266,13 +351,14 @@ Result<LinkResult> Link(const NameTables& tables, const std::vector<LinkRecord>&
   ComputeTermFrequencies(result.model, prep);
   result.stats.seconds_train = Since(t1);
 
-  // Pass 2: score.
+  // Pass 2: score, from the tables (no per-pair lookups).
   auto t2 = Clock::now();
+  const ScoringTables tables_for_scoring = BuildScoringTables(result.model, prep);
   const double review_w = std::log2(options.review_probability / (1 - options.review_probability));
   std::vector<std::vector<ScoredPair>> kept(threads);
   for_each_pair(false, [&](int t, uint32_t, bool, uint32_t i, uint32_t j) {
     Compared c = Compare(result.model.comparisons, prep[i], prep[j]);
-    double w = Score(result.model, prep[i], prep[j], c);
+    double w = ScoreFast(tables_for_scoring, i, j, c);
     if (w >= review_w) kept[t].push_back({i, j, static_cast<float>(w), c.pattern});
   });
   result.stats.comparisons += result.stats.candidate_pairs;
@@ -285,7 +371,11 @@ Result<LinkResult> Link(const NameTables& tables, const std::vector<LinkRecord>&
   ClusterOptions co;
   co.threshold_weight = std::log2(options.match_probability / (1 - options.match_probability));
   co.min_link_fraction = options.min_link_fraction;
-  result.cluster_of = ClusterPairs(n, result.pairs, co);
+  // The guard scores the pairs between two groups that blocking never paired.
+  auto weight_of = [&](uint32_t i, uint32_t j) {
+    return ScoreFast(tables_for_scoring, i, j, Compare(result.model.comparisons, prep[i], prep[j]));
+  };
+  result.cluster_of = ClusterPairs(n, result.pairs, co, weight_of);
   result.stats.seconds_cluster = Since(t3);
   return result;
 }

@@ -38,6 +38,10 @@ struct LinkOptions {
   size_t max_block_size = 5000;     // larger blocks are skipped (and counted)
   int threads = 2;
   TrainOptions train;
+  // Rules used only to train m (not for candidates): empty = automatic, i.e. ["birth_date"] when
+  // every blocking rule masks a name comparison, ["name_key"] when every rule masks the birth date.
+  std::vector<BlockingRule> training_blocking;
+  uint64_t max_training_pairs = 2'000'000;  // training-only rules are sampled by block to about this
 };
 
 std::vector<BlockingRule> DefaultBlockingRules();

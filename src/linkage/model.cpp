@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <array>
 #include <random>
 #include <thread>
 
@@ -13,25 +16,54 @@ const std::vector<std::string> kNameLevels = {"null", "exact", "hanja_or_pinyin"
 const std::vector<std::string> kDateLevels = {"null", "exact", "compatible", "within_month_or_typo",
                                               "year_off_by_one", "different"};
 
-int NamePartLevel(const NamePart& a, const NamePart& b) {
-  if (a.empty() || b.empty()) return 0;
-  bool hanja_both = !a.hanja.empty() && !b.hanja.empty();
-  if (a.fuzzy == b.fuzzy && (!hanja_both || a.hanja == b.hanja)) return 1;
-  if ((hanja_both && a.hanja == b.hanja) || (!a.pinyin.empty() && a.pinyin == b.pinyin)) return 2;
-  if (!a.key.empty() && a.key == b.key) return 3;
-  double jw = std::max(JaroWinkler(a.fuzzy, b.fuzzy), JaroWinkler(a.key, b.key));
+uint64_t Hash(std::string_view bytes) {  // FNV-1a, 0 reserved for "absent"
+  if (bytes.empty()) return 0;
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : bytes) { h ^= c; h *= 1099511628211ULL; }
+  return h | 1;
+}
+template <typename C>
+uint64_t HashOf(const std::basic_string<C>& s) {
+  return Hash(std::string_view(reinterpret_cast<const char*>(s.data()), s.size() * sizeof(C)));
+}
+
+PartCode CodeOf(const NamePart& p) {
+  PartCode c;
+  c.present = !p.empty();
+  c.fuzzy = HashOf(p.fuzzy);
+  c.key = HashOf(p.key);
+  c.hanja = HashOf(p.hanja);
+  c.pinyin = HashOf(p.pinyin);
+  c.fuzzy_is_key = p.fuzzy.size() == p.key.size() &&
+                   std::equal(p.fuzzy.begin(), p.fuzzy.end(), p.key.begin(),
+                              [](char32_t x, char y) { return x == static_cast<unsigned char>(y); });
+  return c;
+}
+
+// The best Jaro-Winkler two strings of these lengths could reach (all of the shorter matching,
+// no transpositions, a full prefix): below 0.80 the computation can be skipped.
+inline bool JwCouldReach(size_t la, size_t lb, double level) {
+  la = std::min<size_t>(la, 64);  // JaroWinkler compares the first 64 characters
+  lb = std::min<size_t>(lb, 64);
+  if (la == 0 || lb == 0) return false;
+  double s = static_cast<double>(std::min(la, lb)), l = static_cast<double>(std::max(la, lb));
+  double jaro = (1.0 + s / l + 1.0) / 3.0;
+  return jaro + 0.4 * (1.0 - jaro) >= level;
+}
+
+int NamePartLevel(const NamePart& a, const NamePart& b, const PartCode& ca, const PartCode& cb) {
+  if (!ca.present || !cb.present) return 0;
+  bool hanja_both = ca.hanja && cb.hanja;
+  if (ca.fuzzy == cb.fuzzy && (!hanja_both || ca.hanja == cb.hanja)) return 1;
+  if ((hanja_both && ca.hanja == cb.hanja) || (ca.pinyin && ca.pinyin == cb.pinyin)) return 2;
+  if (ca.key && ca.key == cb.key) return 3;
+  double jw = 0;
+  if (JwCouldReach(a.fuzzy.size(), b.fuzzy.size(), 0.80)) jw = JaroWinkler(a.fuzzy, b.fuzzy);
+  if (jw < 0.92 && !(ca.fuzzy_is_key && cb.fuzzy_is_key) && JwCouldReach(a.key.size(), b.key.size(), 0.80))
+    jw = std::max(jw, JaroWinkler(a.key, b.key));
   if (jw >= 0.92) return 4;
   if (jw >= 0.80) return 5;
   return 6;
-}
-
-bool OneDigitApart(int y1, int m1, int d1, int y2, int m2, int d2) {
-  char x[16], y[16];
-  std::snprintf(x, sizeof x, "%04d%02d%02d", y1, m1, d1);
-  std::snprintf(y, sizeof y, "%04d%02d%02d", y2, m2, d2);
-  int diff = 0;
-  for (int i = 0; i < 8; ++i) diff += x[i] != y[i];
-  return diff == 1;
 }
 
 int DateLevel(const PreparedRecord& a, const PreparedRecord& b) {
@@ -44,7 +76,9 @@ int DateLevel(const PreparedRecord& a, const PreparedRecord& b) {
   if (both_day) {
     if (std::labs(a.birth_lo - b.birth_lo) <= 31) return 3;
     if (a.birth_year == b.birth_year && a.birth_month == b.birth_day && a.birth_day == b.birth_month) return 3;
-    if (OneDigitApart(a.birth_year, a.birth_month, a.birth_day, b.birth_year, b.birth_month, b.birth_day)) return 3;
+    int diff = 0;
+    for (int i = 0; i < 8; ++i) diff += a.birth_digits[i] != b.birth_digits[i];
+    if (diff == 1) return 3;
   }
   int dy = std::abs(a.birth_year - b.birth_year);
   if (dy == 1) {
@@ -80,6 +114,7 @@ std::vector<PreparedRecord> PrepareRecords(const NameTables& tables, const std::
           if (p.names.size() < 8) p.names.push_back(std::move(f));
         }
       }
+      for (const auto& f : p.names) p.codes.push_back({CodeOf(f.family), CodeOf(f.given)});
       if (r.birth_date) {
         const PartialDate& d = *r.birth_date;
         p.has_birth = true;
@@ -91,15 +126,24 @@ std::vector<PreparedRecord> PrepareRecords(const NameTables& tables, const std::
         p.birth_day = d.day;
         p.birth_precision = d.precision;
         p.birth_approx = d.approximate;
+        if (d.precision == DatePrecision::kDay) {
+          char buf[32];
+          std::snprintf(buf, sizeof buf, "%04d%02d%02d", d.year % 10000, d.month % 100, d.day % 100);
+          std::memcpy(p.birth_digits, buf, 8);
+        }
       }
       std::string_view s = r.sex;
       p.sex = s == "male" || s == "m" || s == "M" ? 1 : s == "female" || s == "f" || s == "F" ? 2
               : (s.empty() || s == "unknown") ? 0 : 3;
       p.origin = r.origin;
+      p.origin_code = Hash(p.origin);
+      p.region_code = Hash(Region(p.origin));
       p.places = r.incident_places;
+      for (const auto& x : p.places) p.place_codes.push_back(Hash(x));
       for (const auto& d : r.incident_dates) p.dates.push_back((d.EarliestDay() + d.LatestDay()) / 2);
       p.attributes = r.attributes;
       p.attributes.resize(options.attributes.size());
+      for (const auto& x : p.attributes) p.attribute_codes.push_back(Hash(x));
       for (size_t k = 0; k < options.attributes.size(); ++k)
         if (options.attributes[k].compare == AttributeCompare::kFuzzy) {
           p.attributes_u32.resize(options.attributes.size());
@@ -158,8 +202,8 @@ Compared Compare(const std::vector<Comparison>& comparisons, const PreparedRecor
   int best_fam = 0, best_giv = 0, best_cost = 1 << 30;
   for (size_t i = 0; i < a.names.size(); ++i) {
     for (size_t j = 0; j < b.names.size(); ++j) {
-      int f = NamePartLevel(a.names[i].family, b.names[j].family);
-      int g = NamePartLevel(a.names[i].given, b.names[j].given);
+      int f = NamePartLevel(a.names[i].family, b.names[j].family, a.codes[i].family, b.codes[j].family);
+      int g = NamePartLevel(a.names[i].given, b.names[j].given, a.codes[i].given, b.codes[j].given);
       int cost = (f == 0 ? 4 : f) + (g == 0 ? 4 : g);
       if (cost < best_cost) {
         best_cost = cost; best_fam = f; best_giv = g;
@@ -177,14 +221,14 @@ Compared Compare(const std::vector<Comparison>& comparisons, const PreparedRecor
       case Field::kBirthDate: level = DateLevel(a, b); break;
       case Field::kSex: level = (a.sex == 0 || b.sex == 0) ? 0 : a.sex == b.sex ? 1 : 2; break;
       case Field::kOrigin:
-        level = (a.origin.empty() || b.origin.empty()) ? 0 : a.origin == b.origin ? 1
-                : Region(a.origin) == Region(b.origin) ? 2 : 3;
+        level = (!a.origin_code || !b.origin_code) ? 0 : a.origin_code == b.origin_code ? 1
+                : a.region_code == b.region_code ? 2 : 3;
         break;
       case Field::kIncidentPlace: {
-        if (a.places.empty() || b.places.empty()) break;
+        if (a.place_codes.empty() || b.place_codes.empty()) break;
         level = 2;
-        for (const auto& x : a.places)
-          for (const auto& y : b.places) if (x == y) level = 1;
+        for (uint64_t x : a.place_codes)
+          for (uint64_t y : b.place_codes) if (x == y) level = 1;
         break;
       }
       case Field::kIncidentDate: {
@@ -195,12 +239,13 @@ Compared Compare(const std::vector<Comparison>& comparisons, const PreparedRecor
         break;
       }
       case Field::kAttribute: {
-        const std::string& x = a.attributes[cmp.attribute];
-        const std::string& y = b.attributes[cmp.attribute];
-        if (x.empty() || y.empty()) break;
+        uint64_t x = a.attribute_codes[cmp.attribute], y = b.attribute_codes[cmp.attribute];
+        if (!x || !y) break;
         if (x == y) { level = 1; break; }
         if (cmp.levels.size() == 3) { level = 2; break; }
-        double jw = JaroWinkler(a.attributes_u32[cmp.attribute], b.attributes_u32[cmp.attribute]);
+        const auto& ua = a.attributes_u32[cmp.attribute];
+        const auto& ub = b.attributes_u32[cmp.attribute];
+        double jw = JwCouldReach(ua.size(), ub.size(), 0.80) ? JaroWinkler(ua, ub) : 0.0;
         level = jw >= 0.92 ? 2 : jw >= 0.80 ? 3 : 4;
         break;
       }
@@ -226,27 +271,46 @@ Model TrainModel(const std::vector<Comparison>& comparisons, const std::vector<P
   for (size_t c = 0; c < nc; ++c) ucount[c].assign(comparisons[c].levels.size(), 0.0);
   const size_t n = records.size();
   std::mt19937_64 rng(options.seed);
-  auto add = [&](size_t i, size_t j) {
-    Pattern p = Compare(comparisons, records[i], records[j]).pattern;
-    for (size_t c = 0; c < nc; ++c) ucount[c][LevelOf(p, static_cast<int>(c))] += 1;
-  };
+  // The pairs are drawn first (one generator, so the sample does not depend on the thread count),
+  // then compared in parallel.
+  std::vector<std::pair<uint32_t, uint32_t>> sample;
   if (n >= 2) {
     double all = static_cast<double>(n) * (n - 1) / 2;
     if (all <= static_cast<double>(options.random_pairs)) {
       for (size_t i = 0; i < n; ++i)
         for (size_t j = i + 1; j < n; ++j)
-          if (source_of.empty() || source_of[i] != source_of[j]) add(i, j);
+          if (source_of.empty() || source_of[i] != source_of[j])
+            sample.emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(j));
     } else {
       std::uniform_int_distribution<size_t> pick(0, n - 1);
       size_t done = 0, tries = 0;
+      sample.reserve(options.random_pairs);
       while (done < options.random_pairs && tries < options.random_pairs * 20) {
         ++tries;
         size_t i = pick(rng), j = pick(rng);
         if (i == j || (!source_of.empty() && source_of[i] == source_of[j])) continue;
-        add(i, j);
+        sample.emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(j));
         ++done;
       }
     }
+  }
+  {
+    const int threads = std::max(1, options.threads);
+    std::vector<std::vector<std::array<uint64_t, 16>>> local(threads, std::vector<std::array<uint64_t, 16>>(nc));
+    auto work = [&](int t) {
+      size_t chunk = (sample.size() + threads - 1) / threads;
+      size_t b = std::min(sample.size(), t * chunk), e = std::min(sample.size(), b + chunk);
+      for (size_t k = b; k < e; ++k) {
+        Pattern p = Compare(comparisons, records[sample[k].first], records[sample[k].second]).pattern;
+        for (size_t c = 0; c < nc; ++c) ++local[t][c][LevelOf(p, static_cast<int>(c))];
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(work, t);
+    for (auto& th : pool) th.join();
+    for (int t = 0; t < threads; ++t)
+      for (size_t c = 0; c < nc; ++c)
+        for (size_t l = 0; l < ucount[c].size(); ++l) ucount[c][l] += static_cast<double>(local[t][c][l]);
   }
   for (size_t c = 0; c < nc; ++c) {
     size_t L = comparisons[c].levels.size();
@@ -387,6 +451,66 @@ double Score(const Model& model, const PreparedRecord& a, const PreparedRecord& 
     if (l == 0) continue;
     w += Log2(model.m[c][l] / model.u[c][l]);
     w += TfAdjustment(model, c, l, a, b, cd);
+  }
+  return w;
+}
+
+ScoringTables BuildScoringTables(const Model& model, const std::vector<PreparedRecord>& records) {
+  ScoringTables t;
+  const size_t nc = model.comparisons.size();
+  t.comparisons = nc;
+  t.prior = Log2(model.lambda / (1 - model.lambda));
+  t.weight.assign(nc * 16, 0.0);
+  t.log2_u.assign(nc * 16, 0.0);
+  t.tf_kind.assign(nc, 0);
+  for (size_t c = 0; c < nc; ++c) {
+    const Comparison& cmp = model.comparisons[c];
+    for (size_t l = 1; l < cmp.levels.size() && l < 16; ++l) {
+      t.weight[c * 16 + l] = Log2(model.m[c][l] / model.u[c][l]);
+      t.log2_u[c * 16 + l] = Log2(model.u[c][l]);
+    }
+    if (cmp.term_frequency)
+      t.tf_kind[c] = cmp.field == Field::kFamilyName ? 1 : cmp.field == Field::kGivenName ? 2
+                     : cmp.field == Field::kAttribute ? 3 : 0;
+  }
+  t.tf_offset.resize(records.size() + 1);
+  for (size_t i = 0; i < records.size(); ++i) {
+    t.tf_offset[i] = static_cast<uint32_t>(t.tf_log2.size());
+    const PreparedRecord& r = records[i];
+    size_t readings = std::max<size_t>(1, r.names.size());
+    for (size_t k = 0; k < readings; ++k)
+      for (size_t c = 0; c < nc; ++c) {
+        float v = ScoringTables::kNoTf;
+        if (t.tf_kind[c]) {
+          const std::string* s = TfValue(model.comparisons[c], r, static_cast<uint8_t>(k));
+          if (s) {
+            auto it = model.tf[c].find(*s);
+            if (it != model.tf[c].end() && it->second > 0) v = static_cast<float>(Log2(it->second));
+          }
+        }
+        t.tf_log2.push_back(v);
+      }
+  }
+  t.tf_offset[records.size()] = static_cast<uint32_t>(t.tf_log2.size());
+  return t;
+}
+
+double ScoreFast(const ScoringTables& t, uint32_t a, uint32_t b, const Compared& cd) {
+  double w = t.prior;
+  const size_t nc = t.comparisons;
+  for (size_t c = 0; c < nc; ++c) {
+    int l = LevelOf(cd.pattern, static_cast<int>(c));
+    if (l == 0) continue;
+    w += t.weight[c * 16 + l];
+    int kind = t.tf_kind[c];
+    if (kind == 0 || (kind == 3 ? l != 1 : l > 3)) continue;
+    size_t ra = kind == 3 ? 0 : cd.name_a, rb = kind == 3 ? 0 : cd.name_b;
+    size_t oa = t.tf_offset[a] + ra * nc + c, ob = t.tf_offset[b] + rb * nc + c;
+    float fa = oa < t.tf_offset[a + 1] ? t.tf_log2[oa] : ScoringTables::kNoTf;
+    float fb = ob < t.tf_offset[b + 1] ? t.tf_log2[ob] : ScoringTables::kNoTf;
+    float f = std::max(fa, fb);
+    if (f == ScoringTables::kNoTf) continue;
+    w += std::clamp(t.log2_u[c * 16 + l] - static_cast<double>(f), -10.0, 10.0);
   }
   return w;
 }

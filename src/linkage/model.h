@@ -70,9 +70,21 @@ constexpr int kMaxComparisons = 16;
 using Pattern = uint64_t;  // 4 bits per comparison: the level index
 inline int LevelOf(Pattern p, int c) { return static_cast<int>((p >> (4 * c)) & 0xF); }
 
+// Comparison forms of one name part, computed once per record (PrepareRecords) so that the pair
+// loop compares integers: 64-bit hashes of the forms (0 = absent).
+struct PartCode {
+  uint64_t fuzzy = 0, key = 0, hanja = 0, pinyin = 0;
+  bool present = false;       // !NamePart::empty()
+  bool fuzzy_is_key = false;  // the fuzzy form is the key's letters (no second Jaro-Winkler)
+};
+struct NameCode {
+  PartCode family, given;
+};
+
 // A record after normalisation; built once, compared many times.
 struct PreparedRecord {
   std::vector<NameForms> names;
+  std::vector<NameCode> codes;  // parallel to names
   bool has_birth = false;
   long birth_lo = 0, birth_hi = 0;  // day numbers of the earliest and latest day meant
   int birth_year = 0, birth_month = 0, birth_day = 0;
@@ -84,6 +96,11 @@ struct PreparedRecord {
   std::vector<long> dates;
   std::vector<std::string> attributes;
   std::vector<std::u32string> attributes_u32;
+  // Integer forms for the comparison loop.
+  char birth_digits[8] = {};  // YYYYMMDD of a day-precision birth date
+  uint64_t origin_code = 0, region_code = 0;
+  std::vector<uint64_t> place_codes;
+  std::vector<uint64_t> attribute_codes;
 };
 
 std::vector<PreparedRecord> PrepareRecords(const NameTables& tables, const std::vector<LinkRecord>& records,
@@ -115,6 +132,7 @@ struct TrainOptions {
   int max_iterations = 100;
   double tolerance = 1e-6;
   uint64_t seed = 42;
+  int threads = 1;  // for comparing the random pairs
 };
 // A training session, after Splink: the pattern counts of the pairs one blocking rule yields, with
 // the comparisons that rule blocks on masked (their levels are biased by the blocking, so the
@@ -136,6 +154,22 @@ void ComputeTermFrequencies(Model& model, const std::vector<PreparedRecord>& rec
 // Match weight (log2 Bayes factor incl. prior) of a compared pair.
 double Score(const Model& model, const PreparedRecord& a, const PreparedRecord& b, const Compared& c);
 double MatchProbability(double weight);
+
+// The model in the form the scoring loop wants: log2(m/u) per comparison and level, and per record
+// and name reading the log2 term frequency of each tf comparison's value (looked up once per record,
+// not per pair). ScoreFast(tables, a, b, c) == Score(model, records[a], records[b], c).
+struct ScoringTables {
+  double prior = 0;
+  size_t comparisons = 0;
+  std::vector<double> weight;   // [c * 16 + level]
+  std::vector<double> log2_u;   // [c * 16 + level]
+  std::vector<int8_t> tf_kind;  // per comparison: 0 none, 1 family, 2 given, 3 attribute
+  std::vector<uint32_t> tf_offset;  // per record into tf_log2: readings x comparisons
+  std::vector<float> tf_log2;       // log2 frequency; kNoTf when the value is not in the table
+  static constexpr float kNoTf = -1e30f;
+};
+ScoringTables BuildScoringTables(const Model& model, const std::vector<PreparedRecord>& records);
+double ScoreFast(const ScoringTables& t, uint32_t a, uint32_t b, const Compared& c);
 
 struct FieldExplanation {
   std::string comparison;  // "family_name"
