@@ -48,7 +48,7 @@ void BM_LcmcrGibbs(benchmark::State& state) {
   dossier::estimate::LcmcrOptions o;
   o.classes = 10;
   o.seed = 1;
-  // Warm the chain up once so the timed sweeps run near the posterior.
+  // Each timed run is a fresh chain of 2,000 sweeps from a prior draw (start-up included).
   constexpr int64_t kSweeps = 2000;
   int64_t last = 0;
   for (auto _ : state) {
