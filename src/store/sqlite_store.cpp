@@ -34,7 +34,7 @@ using crypto::Bytes;
 
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Each migration moves the schema from version i to i + 1; they are append-only.
 const std::vector<std::string>& Migrations() {
@@ -97,6 +97,21 @@ CREATE TABLE link_candidates(
   explanation BLOB, status TEXT NOT NULL, decided_by TEXT NOT NULL DEFAULT '', decided_at TEXT NOT NULL DEFAULT '',
   UNIQUE(person_a, person_b)) STRICT;
 CREATE INDEX link_candidates_status ON link_candidates(status, probability);
+)sql",
+      // Urgent cases (src/cases): clear fields as JSON in `data`, free text sealed per column.
+      R"sql(
+CREATE TABLE cases(
+  id TEXT PRIMARY KEY, data TEXT NOT NULL, title BLOB, notes BLOB,
+  status TEXT GENERATED ALWAYS AS (json_extract(data, '$.status')) VIRTUAL) STRICT;
+CREATE INDEX cases_status ON cases(status);
+CREATE TABLE case_transitions(
+  id TEXT PRIMARY KEY, data TEXT NOT NULL, note BLOB,
+  case_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.case_id')) VIRTUAL) STRICT;
+CREATE INDEX case_transitions_case ON case_transitions(case_id);
+CREATE TABLE case_interventions(
+  id TEXT PRIMARY KEY, data TEXT NOT NULL, response BLOB, outcome BLOB,
+  case_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.case_id')) VIRTUAL) STRICT;
+CREATE INDEX case_interventions_case ON case_interventions(case_id);
 )sql",
   };
   return kMigrations;
@@ -170,6 +185,27 @@ class Hasher {
 };
 
 Bytes ToBytes(std::span<const uint8_t> s) { return Bytes(s.begin(), s.end()); }
+
+// Tables of the urgent-case workflow: audited like records (under their own audit kind) but not
+// RecordKinds, since nothing else refers to them. Sealed columns hold the field's text.
+struct SideTable {
+  const char* kind;   // audit kind
+  const char* table;
+  std::vector<std::string> sealed;
+};
+const SideTable kCaseTable{"case", "cases", {"title", "notes"}};
+const SideTable kTransitionTable{"case_transition", "case_transitions", {"note"}};
+const SideTable kInterventionTable{"case_intervention", "case_interventions", {"response", "outcome"}};
+const SideTable* const kSideTables[] = {&kCaseTable, &kTransitionTable, &kInterventionTable};
+
+std::string NewPrefixedId(const char* prefix) {
+  static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+  uint8_t raw[10];
+  randombytes_buf(raw, sizeof raw);
+  std::string id = prefix;
+  for (uint8_t b : raw) id += kAlphabet[b & 31];
+  return id;
+}
 
 }  // namespace
 
@@ -284,7 +320,32 @@ class SqliteStore final : public Store {
   Result<UserAccount> GetUser(const std::string& name) const override;
   Result<std::vector<UserAccount>> ListUsers() const override;
 
+  Result<std::string> CreateCase(const cases::Case& c) override;
+  Status UpdateCase(const cases::Case& c) override;
+  Result<cases::Case> GetCase(const std::string& id) const override;
+  Result<Page<cases::Case>> ListCases(size_t limit, size_t offset, const std::string& status) const override;
+  Result<std::string> AddTransition(const cases::Transition& t) override;
+  Result<std::vector<cases::Transition>> ListTransitions(const std::string& case_id) const override;
+  Result<std::string> AddIntervention(const cases::Intervention& i) override;
+  Status UpdateIntervention(const cases::Intervention& i) override;
+  Result<std::vector<cases::Intervention>> ListInterventions(const std::string& case_id) const override;
+
  private:
+  // Urgent-case tables: write, read, digest and audit one row.
+  bool SideExists(const SideTable& t, const std::string& id) const;
+  Status WriteSide(const SideTable& t, const std::string& id, const ordered_json& full, bool insert);
+  Result<json> ReadSide(const SideTable& t, sqlite::Statement& st) const;
+  // Rows WHERE `where` (with text `args`) then `tail`; with `page`, "LIMIT ? OFFSET ?" is bound last.
+  Result<std::vector<json>> SelectSide(const SideTable& t, const std::string& where, const std::vector<std::string>& args,
+                                       const std::string& tail,
+                                       std::optional<std::pair<int64_t, int64_t>> page = std::nullopt) const;
+  Status AuditSide(const std::string& action, const SideTable& t, const std::string& id, const ordered_json& before,
+                   const ordered_json& after);
+  Result<cases::Intervention> GetIntervention(const std::string& id) const;
+  Result<Bytes> TableDigest(const std::string& table, const std::vector<std::string>& sealed, const std::string& id) const;
+  Status AppendAuditEntry(const std::string& action, const std::string& kind_name, const std::string& record_id,
+                          const ordered_json& before, const ordered_json& after, const std::string& event_details,
+                          const Bytes& digest);
   Result<UserAccount> ReadUser(sqlite::Statement& st) const;
   // Moves each listed person to its cluster and audits the move as `action` with the previous
   // assignments, so UndoClusterChange can restore them.
@@ -631,13 +692,20 @@ Result<std::vector<std::string>> SqliteStore::FindPersonsByExactName(const std::
 }
 
 Result<Bytes> SqliteStore::RowDigest(const RecordShape& shape, const std::string& id) const {
-  auto& st = Cached(fmt::format("SELECT {} FROM {} WHERE id = ?", SelectColumns(shape), shape.table));
+  return TableDigest(shape.table, shape.sensitive_fields, id);
+}
+
+Result<Bytes> SqliteStore::TableDigest(const std::string& table, const std::vector<std::string>& sealed,
+                                       const std::string& id) const {
+  std::string cols = "id, data";
+  for (const auto& f : sealed) cols += ", " + f;
+  auto& st = Cached(fmt::format("SELECT {} FROM {} WHERE id = ?", cols, table));
   st.Bind(1, id);
   DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Bytes();
   Hasher h;
   h.Add(st.Text(0)).Add(st.Text(1));
-  for (size_t i = 0; i < shape.sensitive_fields.size(); ++i) {
+  for (size_t i = 0; i < sealed.size(); ++i) {
     h.Add(st.IsNull(static_cast<int>(2 + i)) ? std::string_view("\x00null", 5) : std::string_view());
     h.Add(st.Blob(static_cast<int>(2 + i)));
   }
@@ -678,12 +746,22 @@ Bytes EntryHash(const Bytes& prev, int64_t seq, const std::string& at, const std
 Status SqliteStore::AppendAudit(const std::string& action, RecordKind* kind, const std::string& record_id,
                                 const ordered_json& before, const ordered_json& after,
                                 const std::string& event_details) {
+  Bytes digest;
+  if (kind) {
+    DOSSIER_ASSIGN_OR_RETURN(digest, RowDigest(ShapeOf(*kind), record_id));
+  }
+  return AppendAuditEntry(action, kind ? RecordKindName(*kind) : "", record_id, before, after, event_details, digest);
+}
+
+Status SqliteStore::AppendAuditEntry(const std::string& action, const std::string& kind_name,
+                                     const std::string& record_id, const ordered_json& before,
+                                     const ordered_json& after, const std::string& event_details,
+                                     const Bytes& digest) {
   if (!head_loaded_) DOSSIER_RETURN_IF_ERROR(LoadAuditHead());
-  const std::string kind_name = kind ? RecordKindName(*kind) : "";
   // Field-level changes: for each field that differs, its value before and after.
   ordered_json changes = ordered_json::object();
   std::string fields;
-  if (kind) {
+  if (!kind_name.empty()) {
     const ordered_json& shape_src = after.is_null() ? before : after;
     for (const auto& [field, value] : shape_src.items()) {
       ordered_json b = before.is_null() ? ordered_json(nullptr) : before.value(field, ordered_json());
@@ -698,10 +776,6 @@ Status SqliteStore::AppendAudit(const std::string& action, RecordKind* kind, con
   const int64_t seq = next_seq_;
   const std::string seq_text = std::to_string(seq);
   Bytes sealed = keyring_.Seal(changes.dump(), {"audit", "changes", seq_text});
-  Bytes digest;
-  if (kind) {
-    DOSSIER_ASSIGN_OR_RETURN(digest, RowDigest(ShapeOf(*kind), record_id));
-  }
   const std::string at = NowUtc();
   Bytes hash = EntryHash(head_hash_, seq, at, actor_, action, kind_name, record_id, fields, sealed, digest);
   Bytes sig(crypto_sign_BYTES, 0);
@@ -799,10 +873,17 @@ Result<VerifyReport> SqliteStore::Verify() const {
     ++expected_seq;
   }
   if (!chain_ok) return report;
-  for (RecordKind kind : AllRecordKinds()) {
-    const RecordShape& shape = ShapeOf(kind);
-    auto& expected = expected_rows[RecordKindName(kind)];
-    auto ids_r = db_.Prepare(fmt::format("SELECT id FROM {} ORDER BY id", shape.table));
+  struct Checked {
+    std::string kind, table;
+    std::vector<std::string> sealed;
+  };
+  std::vector<Checked> tables;
+  for (RecordKind kind : AllRecordKinds()) tables.push_back({RecordKindName(kind), ShapeOf(kind).table, ShapeOf(kind).sensitive_fields});
+  for (const SideTable* t : kSideTables) tables.push_back({t->kind, t->table, t->sealed});
+  for (const Checked& table : tables) {
+    const char* kind_name = table.kind.c_str();
+    auto& expected = expected_rows[table.kind];
+    auto ids_r = db_.Prepare(fmt::format("SELECT id FROM {} ORDER BY id", table.table));
     if (!ids_r.ok()) return ids_r.error();
     std::set<std::string> present;
     while (true) {
@@ -815,19 +896,19 @@ Result<VerifyReport> SqliteStore::Verify() const {
       auto it = expected.find(id);
       if (it == expected.end() || it->second.empty()) {
         report.problems.push_back(fmt::format("{} '{}' exists but the audit trail never recorded it: it was "
-                                              "added behind the application's back", RecordKindName(kind), id));
+                                              "added behind the application's back", kind_name, id));
         continue;
       }
-      DOSSIER_ASSIGN_OR_RETURN(Bytes digest, RowDigest(shape, id));
+      DOSSIER_ASSIGN_OR_RETURN(Bytes digest, TableDigest(table.table, table.sealed, id));
       if (digest != it->second) {
         report.problems.push_back(fmt::format("{} '{}' differs from its last audited state: it was edited behind "
-                                              "the application's back", RecordKindName(kind), id));
+                                              "the application's back", kind_name, id));
       }
     }
     for (const auto& [id, digest] : expected) {
       if (!digest.empty() && !present.count(id)) {
         report.problems.push_back(fmt::format("{} '{}' is in the audit trail but missing from the database: it was "
-                                              "deleted behind the application's back", RecordKindName(kind), id));
+                                              "deleted behind the application's back", kind_name, id));
       }
     }
   }
@@ -1084,6 +1165,271 @@ Status SqliteStore::UndoClusterChange(int64_t seq) {
     assignment[m.at("person")] = m.at("from");
   }
   return AssignClusters("undo", assignment, fmt::format("undo entry {}", seq));
+}
+
+// ---------------------------------------------------------------- urgent cases
+
+bool SqliteStore::SideExists(const SideTable& t, const std::string& id) const {
+  auto& st = Cached(fmt::format("SELECT 1 FROM {} WHERE id = ?", t.table));
+  st.Bind(1, id);
+  auto r = st.Step();
+  return r.ok() && *r;
+}
+
+Status SqliteStore::WriteSide(const SideTable& t, const std::string& id, const ordered_json& full, bool insert) {
+  ordered_json clear = full;
+  clear.erase("id");
+  for (const auto& f : t.sealed) clear.erase(f);
+  std::string sql;
+  if (insert) {
+    std::string cols = "id, data", marks = "?1, ?2";
+    int i = 3;
+    for (const auto& f : t.sealed) {
+      cols += ", " + f;
+      marks += fmt::format(", ?{}", i++);
+    }
+    sql = fmt::format("INSERT INTO {} ({}) VALUES ({})", t.table, cols, marks);
+  } else {
+    std::string sets = "data = ?2";
+    int i = 3;
+    for (const auto& f : t.sealed) sets += fmt::format(", {} = ?{}", f, i++);
+    sql = fmt::format("UPDATE {} SET {} WHERE id = ?1", t.table, sets);
+  }
+  auto& st = Cached(sql);
+  st.Bind(1, id).Bind(2, clear.dump());
+  for (size_t i = 0; i < t.sealed.size(); ++i) {
+    const std::string text = full.value(t.sealed[i], std::string());
+    if (text.empty()) {
+      st.BindNull(static_cast<int>(3 + i));
+    } else {
+      Bytes sealed = keyring_.Seal(text, {t.table, t.sealed[i], id});
+      st.Bind(static_cast<int>(3 + i), std::span<const uint8_t>(sealed.data(), sealed.size()));
+    }
+  }
+  return st.Run();
+}
+
+Result<json> SqliteStore::ReadSide(const SideTable& t, sqlite::Statement& st) const {
+  const std::string id = st.Text(0);
+  json full = json::parse(st.Text(1), nullptr, false);
+  if (!full.is_object()) return Error::Corrupt(fmt::format("stored {} '{}': clear fields are not valid JSON", t.kind, id));
+  full["id"] = id;
+  for (size_t i = 0; i < t.sealed.size(); ++i) {
+    const int col = static_cast<int>(2 + i);
+    if (st.IsNull(col)) {
+      full[t.sealed[i]] = "";
+      continue;
+    }
+    DOSSIER_ASSIGN_OR_RETURN(std::string plain, keyring_.Open(st.Blob(col), {t.table, t.sealed[i], id}));
+    full[t.sealed[i]] = plain;
+  }
+  return full;
+}
+
+Result<std::vector<json>> SqliteStore::SelectSide(const SideTable& t, const std::string& where,
+                                                  const std::vector<std::string>& args, const std::string& tail,
+                                                  std::optional<std::pair<int64_t, int64_t>> page) const {
+  std::string cols = "id, data";
+  for (const auto& f : t.sealed) cols += ", " + f;
+  auto& st = Cached(fmt::format("SELECT {} FROM {} {} {}{}", cols, t.table, where, tail, page ? " LIMIT ? OFFSET ?" : ""));
+  for (size_t i = 0; i < args.size(); ++i) st.Bind(static_cast<int>(i + 1), args[i]);
+  if (page) st.Bind(static_cast<int>(args.size() + 1), page->first).Bind(static_cast<int>(args.size() + 2), page->second);
+  std::vector<json> out;
+  while (true) {
+    DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    DOSSIER_ASSIGN_OR_RETURN(json full, ReadSide(t, st));
+    out.push_back(std::move(full));
+  }
+  return out;
+}
+
+Status SqliteStore::AuditSide(const std::string& action, const SideTable& t, const std::string& id,
+                              const ordered_json& before, const ordered_json& after) {
+  DOSSIER_ASSIGN_OR_RETURN(Bytes digest, TableDigest(t.table, t.sealed, id));
+  return AppendAuditEntry(action, t.kind, id, before, after, "", digest);
+}
+
+namespace {
+
+Result<cases::Case> DecodeCase(const json& full) {
+  auto c = cases::CaseFromJson(full, "stored case");
+  if (!c.ok()) return Error::Corrupt(c.error().message);
+  return c;
+}
+
+Result<cases::Transition> DecodeTransition(const json& full) {
+  auto t = cases::TransitionFromJson(full, "stored transition");
+  if (!t.ok()) return Error::Corrupt(t.error().message);
+  t->id = full.value("id", "");
+  auto from = cases::ParseStatus(full.value("from", ""));
+  if (!from) return Error::Corrupt(fmt::format("stored transition '{}': field 'from' is not a status", t->id));
+  t->from = *from;
+  return t;
+}
+
+Result<cases::Intervention> DecodeIntervention(const json& full) {
+  auto i = cases::InterventionFromJson(full, "stored intervention");
+  if (!i.ok()) return Error::Corrupt(i.error().message);
+  return i;
+}
+
+}  // namespace
+
+Result<cases::Case> SqliteStore::GetCase(const std::string& id) const {
+  DOSSIER_ASSIGN_OR_RETURN(auto rows, SelectSide(kCaseTable, "WHERE id = ?", {id}, ""));
+  if (rows.empty()) return Error::NotFound(fmt::format("case '{}' does not exist", id));
+  return DecodeCase(rows[0]);
+}
+
+Result<Page<cases::Case>> SqliteStore::ListCases(size_t limit, size_t offset, const std::string& status) const {
+  const std::string where = status.empty() ? "" : "WHERE status = ?";
+  std::vector<std::string> args;
+  if (!status.empty()) args.push_back(status);
+  Page<cases::Case> page;
+  auto& count = Cached(fmt::format("SELECT count(*) FROM cases {}", where));
+  for (size_t i = 0; i < args.size(); ++i) count.Bind(static_cast<int>(i + 1), args[i]);
+  DOSSIER_ASSIGN_OR_RETURN(bool crow, count.Step());
+  page.total = crow ? static_cast<size_t>(count.Int(0)) : 0;
+  count.Reset();
+  DOSSIER_ASSIGN_OR_RETURN(auto rows, SelectSide(kCaseTable, where, args, "ORDER BY id",
+                                                 std::pair<int64_t, int64_t>(static_cast<int64_t>(limit),
+                                                                             static_cast<int64_t>(offset))));
+  for (const auto& r : rows) {
+    DOSSIER_ASSIGN_OR_RETURN(cases::Case c, DecodeCase(r));
+    page.items.push_back(std::move(c));
+  }
+  return page;
+}
+
+Result<std::string> SqliteStore::CreateCase(const cases::Case& input) {
+  cases::Case c = input;
+  if (c.id.empty()) c.id = NewPrefixedId("case-");
+  if (SideExists(kCaseTable, c.id)) return Error::Conflict(fmt::format("case '{}' already exists", c.id));
+  if (c.status != cases::CaseStatus::kReported) {
+    return Error::Invalid(fmt::format("case '{}': field 'status': a new case starts as 'reported'; later statuses "
+                                      "are recorded as transitions", c.id));
+  }
+  auto exists = [this](RecordKind k, std::string_view id) { return Exists(k, id); };
+  auto officer = [this](std::string_view name) {
+    auto u = GetUser(std::string(name));
+    return u.ok() && !u->disabled && (u->role == "case_officer" || u->role == "administrator");
+  };
+  DOSSIER_RETURN_IF_ERROR(cases::ValidateCase(c, exists, officer, TodayDays()));
+  ordered_json full = cases::ToJson(c);
+  DOSSIER_RETURN_IF_ERROR(Transaction([&]() -> Status {
+    DOSSIER_RETURN_IF_ERROR(WriteSide(kCaseTable, c.id, full, /*insert=*/true));
+    return AuditSide("create", kCaseTable, c.id, nullptr, full);
+  }));
+  return c.id;
+}
+
+Status SqliteStore::UpdateCase(const cases::Case& c) {
+  DOSSIER_ASSIGN_OR_RETURN(cases::Case before, GetCase(c.id));
+  if (c.status != before.status) {
+    return Error::Invalid(fmt::format("case '{}': field 'status': is '{}'; it changes only through a transition", c.id,
+                                      cases::StatusName(before.status)));
+  }
+  auto exists = [this](RecordKind k, std::string_view id) { return Exists(k, id); };
+  auto officer = [this](std::string_view name) {
+    auto u = GetUser(std::string(name));
+    return u.ok() && !u->disabled && (u->role == "case_officer" || u->role == "administrator");
+  };
+  DOSSIER_RETURN_IF_ERROR(cases::ValidateCase(c, exists, officer, TodayDays()));
+  if (before == c) return Ok();
+  ordered_json full = cases::ToJson(c);
+  return Transaction([&]() -> Status {
+    DOSSIER_RETURN_IF_ERROR(WriteSide(kCaseTable, c.id, full, /*insert=*/false));
+    return AuditSide("update", kCaseTable, c.id, cases::ToJson(before), full);
+  });
+}
+
+Result<std::vector<cases::Transition>> SqliteStore::ListTransitions(const std::string& case_id) const {
+  DOSSIER_ASSIGN_OR_RETURN(auto rows, SelectSide(kTransitionTable, "WHERE case_id = ?", {case_id}, "ORDER BY rowid"));
+  std::vector<cases::Transition> out;
+  for (const auto& r : rows) {
+    DOSSIER_ASSIGN_OR_RETURN(cases::Transition t, DecodeTransition(r));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Result<std::string> SqliteStore::AddTransition(const cases::Transition& input) {
+  DOSSIER_ASSIGN_OR_RETURN(cases::Case before, GetCase(input.case_id));
+  cases::Transition t = input;
+  t.id = NewPrefixedId("ctr-");
+  t.from = before.status;
+  auto exists = [this](RecordKind k, std::string_view id) { return Exists(k, id); };
+  DOSSIER_RETURN_IF_ERROR(cases::ValidateTransition(t, exists, TodayDays()));
+  if (t.date.LatestDay() < before.opened.EarliestDay()) {
+    return Error::Invalid(fmt::format("transition: field 'date': {} is before the case was opened ({})",
+                                      t.date.ToString(), before.opened.ToString()));
+  }
+  DOSSIER_ASSIGN_OR_RETURN(auto previous, ListTransitions(t.case_id));
+  if (!previous.empty() && t.date.LatestDay() < previous.back().date.EarliestDay()) {
+    return Error::Invalid(fmt::format("transition: field 'date': {} is before the previous transition ({})",
+                                      t.date.ToString(), previous.back().date.ToString()));
+  }
+  cases::Case after = before;
+  after.status = t.to;
+  ordered_json full = cases::ToJson(t);
+  DOSSIER_RETURN_IF_ERROR(Transaction([&]() -> Status {
+    DOSSIER_RETURN_IF_ERROR(WriteSide(kTransitionTable, t.id, full, /*insert=*/true));
+    DOSSIER_RETURN_IF_ERROR(AuditSide("create", kTransitionTable, t.id, nullptr, full));
+    ordered_json case_full = cases::ToJson(after);
+    DOSSIER_RETURN_IF_ERROR(WriteSide(kCaseTable, after.id, case_full, /*insert=*/false));
+    return AuditSide("transition", kCaseTable, after.id, cases::ToJson(before), case_full);
+  }));
+  return t.id;
+}
+
+Result<cases::Intervention> SqliteStore::GetIntervention(const std::string& id) const {
+  DOSSIER_ASSIGN_OR_RETURN(auto rows, SelectSide(kInterventionTable, "WHERE id = ?", {id}, ""));
+  if (rows.empty()) return Error::NotFound(fmt::format("intervention '{}' does not exist", id));
+  return DecodeIntervention(rows[0]);
+}
+
+Result<std::vector<cases::Intervention>> SqliteStore::ListInterventions(const std::string& case_id) const {
+  DOSSIER_ASSIGN_OR_RETURN(auto rows, SelectSide(kInterventionTable, "WHERE case_id = ?", {case_id}, "ORDER BY rowid"));
+  std::vector<cases::Intervention> out;
+  for (const auto& r : rows) {
+    DOSSIER_ASSIGN_OR_RETURN(cases::Intervention i, DecodeIntervention(r));
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+Result<std::string> SqliteStore::AddIntervention(const cases::Intervention& input) {
+  if (!SideExists(kCaseTable, input.case_id)) {
+    return Error::NotFound(fmt::format("case '{}' does not exist", input.case_id));
+  }
+  cases::Intervention i = input;
+  if (i.id.empty()) i.id = NewPrefixedId("civ-");
+  if (SideExists(kInterventionTable, i.id)) return Error::Conflict(fmt::format("intervention '{}' already exists", i.id));
+  auto exists = [this](RecordKind k, std::string_view id) { return Exists(k, id); };
+  DOSSIER_RETURN_IF_ERROR(cases::ValidateIntervention(i, catalog_, exists, TodayDays()));
+  ordered_json full = cases::ToJson(i);
+  DOSSIER_RETURN_IF_ERROR(Transaction([&]() -> Status {
+    DOSSIER_RETURN_IF_ERROR(WriteSide(kInterventionTable, i.id, full, /*insert=*/true));
+    return AuditSide("create", kInterventionTable, i.id, nullptr, full);
+  }));
+  return i.id;
+}
+
+Status SqliteStore::UpdateIntervention(const cases::Intervention& i) {
+  DOSSIER_ASSIGN_OR_RETURN(cases::Intervention before, GetIntervention(i.id));
+  if (i.case_id != before.case_id) {
+    return Error::Invalid(fmt::format("intervention '{}': field 'case_id': belongs to case '{}' and cannot move", i.id,
+                                      before.case_id));
+  }
+  auto exists = [this](RecordKind k, std::string_view id) { return Exists(k, id); };
+  DOSSIER_RETURN_IF_ERROR(cases::ValidateIntervention(i, catalog_, exists, TodayDays()));
+  if (before == i) return Ok();
+  ordered_json full = cases::ToJson(i);
+  return Transaction([&]() -> Status {
+    DOSSIER_RETURN_IF_ERROR(WriteSide(kInterventionTable, i.id, full, /*insert=*/false));
+    return AuditSide("update", kInterventionTable, i.id, cases::ToJson(before), full);
+  });
 }
 
 Status StoreWrappedKey(sqlite::Database& db, const crypto::WrappedKey& w) {

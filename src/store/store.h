@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cases/cases.h"
 #include "crypto/keys.h"
 #include "crypto/keyring.h"
 #include "domain/catalog.h"
@@ -166,8 +167,38 @@ class Store {
   // Reverts the cluster change recorded in audit entry `seq` (a merge, split or confirmation).
   virtual Status UndoClusterChange(int64_t seq) = 0;
 
+  // ---- Urgent cases (src/cases) ----
+  // Validated against the stored records and accounts, free text sealed, every write audited
+  // (audit kinds "case", "case_transition", "case_intervention") and checked by Verify().
+  // Creates a case in status 'reported' and returns its id (an empty id gets a new random one).
+  virtual Result<std::string> CreateCase(const cases::Case& c) { return NoCases(c.id); }
+  // Replaces a case's fields; its status changes only through AddTransition.
+  virtual Status UpdateCase(const cases::Case& c) { return NoCases(c.id); }
+  virtual Result<cases::Case> GetCase(const std::string& id) const { return NoCases(id); }
+  // Cases in id order; `status` empty = all.
+  virtual Result<Page<cases::Case>> ListCases(size_t limit, size_t offset, const std::string& status) const {
+    (void)limit, (void)offset;
+    return NoCases(status);
+  }
+  // Moves the case to `t.to` (t.from is set from the case): the step must be allowed, dated no
+  // earlier than the previous one and cite existing sources. Returns the transition's id.
+  virtual Result<std::string> AddTransition(const cases::Transition& t) { return NoCases(t.case_id); }
+  // In the order recorded.
+  virtual Result<std::vector<cases::Transition>> ListTransitions(const std::string& case_id) const {
+    return NoCases(case_id);
+  }
+  virtual Result<std::string> AddIntervention(const cases::Intervention& i) { return NoCases(i.case_id); }
+  // Records a response, follow-up date or outcome; the case it belongs to cannot change.
+  virtual Status UpdateIntervention(const cases::Intervention& i) { return NoCases(i.case_id); }
+  virtual Result<std::vector<cases::Intervention>> ListInterventions(const std::string& case_id) const {
+    return NoCases(case_id);
+  }
+
   // Adds a new data key version under the same key source; new values are sealed with it.
   virtual Result<uint32_t> RotateKey(const crypto::KeySource& key) = 0;
+
+ private:
+  static Error NoCases(const std::string&) { return Error::Internal("this backend does not keep urgent cases"); }
 };
 
 // Normalised form of a name for exact lookup: NFKC, case-folded, without spaces, hyphens,
