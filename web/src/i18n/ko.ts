@@ -155,6 +155,7 @@ export const ko: Messages = {
   'kind.source': '출처',
   'kind.act': '행위',
   'kind.involvement': '가해 관여',
+  'kind.user': '사용자 계정',
 
   'person.list_title': '인물',
   'person.new': '새 인물',

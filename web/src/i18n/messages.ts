@@ -156,6 +156,7 @@ export const en = {
   'kind.source': 'source',
   'kind.act': 'act',
   'kind.involvement': 'involvement',
+  'kind.user': 'user account',
 
   'person.list_title': 'Persons',
   'person.new': 'New person',
