@@ -1,5 +1,8 @@
 // Prints the accuracy table of one data set: linkage_accuracy CONFIG.json INPUT.csv [INPUT.csv ...]
 // [--language-blind]. Ground truth comes from the config's "truth" column.
+#include <sys/resource.h>
+
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -29,7 +32,9 @@ int main(int argc, char** argv) {
   if (blind) config->options.model.name_mode = NameMode::kLanguageBlind;
   auto tables = LoadNameTables();
   if (!tables.ok()) { std::fprintf(stderr, "%s\n", tables.error().message.c_str()); return 2; }
+  auto wall0 = std::chrono::steady_clock::now();
   auto r = Link(**tables, records, config->options);
+  double link_wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   if (!r.ok()) { std::fprintf(stderr, "%s\n", r.error().message.c_str()); return 2; }
   if (truth.size() != records.size()) { std::fprintf(stderr, "config has no truth column\n"); return 2; }
   Accuracy a = Evaluate(truth, r->cluster_of);
@@ -51,5 +56,13 @@ int main(int argc, char** argv) {
   }
   std::printf("time      prepare %.2fs train %.2fs score %.2fs cluster %.2fs\n", r->stats.seconds_prepare,
               r->stats.seconds_train, r->stats.seconds_score, r->stats.seconds_cluster);
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  double cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+  std::printf("run       Link wall %.2fs  process CPU %.2fs (incl. reading files and tables)  threads %d  peak RSS %.0f MB\n",
+              link_wall, cpu, config->options.threads, ru.ru_maxrss / 1024.0);
+  std::printf("          comparisons %llu (both passes, training rules, random pairs)  skipped blocks %llu (%llu pairs)\n",
+              static_cast<unsigned long long>(r->stats.comparisons), static_cast<unsigned long long>(r->stats.skipped_blocks),
+              static_cast<unsigned long long>(r->stats.skipped_block_pairs));
   return 0;
 }

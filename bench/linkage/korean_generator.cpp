@@ -47,7 +47,11 @@ std::string Romanise(std::u32string_view hangul, System sys, std::mt19937_64& rn
     std::string init = sys == kRR || sys == kPassport ? kRRInit[l] : sys == kMR ? kMRInit[l] : kDPInit[l];
     if (sys == kPassport && (l == 0 || l == 12 || l == 3 || l == 7) && rng() % 3 == 0)
       init = l == 0 ? "k" : l == 12 ? "ch" : l == 3 ? "t" : "p";
-    if (l == 5 && word_start && sys != kDPRK) init = "";  // initial-sound law in the South
+    // Initial-sound law in the South: ㄹ drops before i/y (리 -> i, 룡 -> yong) and reads ㄴ before
+    // the other vowels (란 -> nan, 로 -> no). (Before 2026-11-29 it dropped in both cases, writing
+    // 란수 as "Ansu", a spelling no system produces.)
+    bool iy = v == 2 || v == 3 || v == 6 || v == 7 || v == 12 || v == 17 || v == 20;
+    if (l == 5 && word_start && sys != kDPRK) init = iy ? "" : "n";
     std::string vow = sys == kRR ? kRRVowel[v] : sys == kMR ? kMRVowel[v] : sys == kDPRK ? kDPVowel[v] : kRRVowel[v];
     if (sys == kPassport) {
       auto it = kPassportVowel.find(static_cast<int>(v));

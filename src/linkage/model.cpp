@@ -7,6 +7,7 @@
 #include <array>
 #include <random>
 #include <thread>
+#include <type_traits>
 
 namespace dossier::linkage {
 namespace {
@@ -27,6 +28,35 @@ uint64_t HashOf(const std::basic_string<C>& s) {
   return Hash(std::string_view(reinterpret_cast<const char*>(s.data()), s.size() * sizeof(C)));
 }
 
+inline uint32_t LetterBit(char32_t c) {
+  return c < 128 ? uint32_t{1} << (c & 31) : uint32_t{1} << ((static_cast<uint32_t>(c) * 2654435761u) >> 27);
+}
+template <typename S>
+uint32_t LettersOf(const S& s) {
+  uint32_t m = 0;
+  for (auto c : s) m |= LetterBit(static_cast<char32_t>(static_cast<std::make_unsigned_t<typename S::value_type>>(c)));
+  return m;
+}
+
+// An upper bound of JaroWinkler(a, b): at most as many matches as characters of one string whose
+// letter occurs in the other, no transpositions, the actual common prefix. Below `level`, the
+// similarity need not be computed.
+template <typename S>
+bool JwCouldReach(const S& a, const S& b, uint32_t letters_a, uint32_t letters_b, double level) {
+  using U = std::make_unsigned_t<typename S::value_type>;
+  const size_t la = std::min<size_t>(a.size(), 64), lb = std::min<size_t>(b.size(), 64);  // as JaroWinkler
+  if (la == 0 || lb == 0) return false;
+  size_t ma = 0, mb = 0;
+  for (size_t i = 0; i < la; ++i) ma += (LetterBit(static_cast<U>(a[i])) & letters_b) != 0;
+  for (size_t j = 0; j < lb; ++j) mb += (LetterBit(static_cast<U>(b[j])) & letters_a) != 0;
+  double m = static_cast<double>(std::min(ma, mb));
+  if (m == 0) return false;
+  double jaro = (m / la + m / lb + 1.0) / 3.0;
+  size_t prefix = 0;
+  while (prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix]) ++prefix;
+  return jaro + prefix * 0.1 * (1.0 - jaro) >= level;
+}
+
 PartCode CodeOf(const NamePart& p) {
   PartCode c;
   c.present = !p.empty();
@@ -34,21 +64,12 @@ PartCode CodeOf(const NamePart& p) {
   c.key = HashOf(p.key);
   c.hanja = HashOf(p.hanja);
   c.pinyin = HashOf(p.pinyin);
+  c.fuzzy_letters = LettersOf(p.fuzzy);
+  c.key_letters = LettersOf(p.key);
   c.fuzzy_is_key = p.fuzzy.size() == p.key.size() &&
                    std::equal(p.fuzzy.begin(), p.fuzzy.end(), p.key.begin(),
                               [](char32_t x, char y) { return x == static_cast<unsigned char>(y); });
   return c;
-}
-
-// The best Jaro-Winkler two strings of these lengths could reach (all of the shorter matching,
-// no transpositions, a full prefix): below 0.80 the computation can be skipped.
-inline bool JwCouldReach(size_t la, size_t lb, double level) {
-  la = std::min<size_t>(la, 64);  // JaroWinkler compares the first 64 characters
-  lb = std::min<size_t>(lb, 64);
-  if (la == 0 || lb == 0) return false;
-  double s = static_cast<double>(std::min(la, lb)), l = static_cast<double>(std::max(la, lb));
-  double jaro = (1.0 + s / l + 1.0) / 3.0;
-  return jaro + 0.4 * (1.0 - jaro) >= level;
 }
 
 int NamePartLevel(const NamePart& a, const NamePart& b, const PartCode& ca, const PartCode& cb) {
@@ -58,8 +79,9 @@ int NamePartLevel(const NamePart& a, const NamePart& b, const PartCode& ca, cons
   if ((hanja_both && ca.hanja == cb.hanja) || (ca.pinyin && ca.pinyin == cb.pinyin)) return 2;
   if (ca.key && ca.key == cb.key) return 3;
   double jw = 0;
-  if (JwCouldReach(a.fuzzy.size(), b.fuzzy.size(), 0.80)) jw = JaroWinkler(a.fuzzy, b.fuzzy);
-  if (jw < 0.92 && !(ca.fuzzy_is_key && cb.fuzzy_is_key) && JwCouldReach(a.key.size(), b.key.size(), 0.80))
+  if (JwCouldReach(a.fuzzy, b.fuzzy, ca.fuzzy_letters, cb.fuzzy_letters, 0.80)) jw = JaroWinkler(a.fuzzy, b.fuzzy);
+  if (jw < 0.92 && !(ca.fuzzy_is_key && cb.fuzzy_is_key) &&
+      JwCouldReach(a.key, b.key, ca.key_letters, cb.key_letters, 0.80))
     jw = std::max(jw, JaroWinkler(a.key, b.key));
   if (jw >= 0.92) return 4;
   if (jw >= 0.80) return 5;
@@ -245,7 +267,7 @@ Compared Compare(const std::vector<Comparison>& comparisons, const PreparedRecor
         if (cmp.levels.size() == 3) { level = 2; break; }
         const auto& ua = a.attributes_u32[cmp.attribute];
         const auto& ub = b.attributes_u32[cmp.attribute];
-        double jw = JwCouldReach(ua.size(), ub.size(), 0.80) ? JaroWinkler(ua, ub) : 0.0;
+        double jw = JwCouldReach(ua, ub, ~0u, ~0u, 0.80) ? JaroWinkler(ua, ub) : 0.0;
         level = jw >= 0.92 ? 2 : jw >= 0.80 ? 3 : 4;
         break;
       }

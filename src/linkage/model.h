@@ -74,6 +74,7 @@ inline int LevelOf(Pattern p, int c) { return static_cast<int>((p >> (4 * c)) & 
 // loop compares integers: 64-bit hashes of the forms (0 = absent).
 struct PartCode {
   uint64_t fuzzy = 0, key = 0, hanja = 0, pinyin = 0;
+  uint32_t fuzzy_letters = 0, key_letters = 0;  // letter sets (32 bins), to skip hopeless Jaro-Winkler
   bool present = false;       // !NamePart::empty()
   bool fuzzy_is_key = false;  // the fuzzy form is the key's letters (no second Jaro-Winkler)
 };

@@ -135,10 +135,15 @@ bool StartsWith(std::u32string_view s, size_t i, const char* p) {
     if (i + k >= s.size() || s[i + k] != static_cast<char32_t>(p[k])) return false;
   return true;
 }
+bool IsVowelLetter(char32_t c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
 const VowelUnit* MatchVowel(std::u32string_view s, size_t i) {
   for (const auto& v : kVowels) {
     // 'y'/'w' alone before a consonant is a vowel only for 'y'; "yi" etc. are listed explicitly.
-    if (StartsWith(s, i, v.text)) return &v;
+    if (!StartsWith(s, i, v.text)) continue;
+    // "oy", "ay" (Choy) end a syllable only when no vowel follows: in "hoyon" the y opens 연.
+    size_t len = std::char_traits<char>::length(v.text);
+    if (len == 2 && v.text[1] == 'y' && i + 2 < s.size() && IsVowelLetter(s[i + 2])) continue;
+    return &v;
   }
   return nullptr;
 }

@@ -60,5 +60,48 @@ TEST(Cluster, GuardStopsChaining) {
   EXPECT_EQ(plain[0], plain[5]);
 }
 
+TEST(Cluster, GuardScoresPairsThatBlockingMissed) {
+  // {0,1} and {2,3} are linked inside; between them only 1-2 was scored (a link). 0-2, 0-3, 1-3
+  // were never blocked together: without a scorer they count as non-links and the guard refuses
+  // the merge; scored (and strong), they are links and the groups merge.
+  std::vector<ScoredPair> pairs = {{0, 1, 10, 0}, {2, 3, 10, 0}, {1, 2, 9, 0}};
+  auto unscored = ClusterPairs(4, pairs, {3.0, 0.8, 100});
+  EXPECT_NE(unscored[0], unscored[3]);
+  auto scored = ClusterPairs(4, pairs, {3.0, 0.8, 100}, [](uint32_t, uint32_t) { return 8.0; });
+  EXPECT_EQ(scored[0], scored[3]);
+  auto weak = ClusterPairs(4, pairs, {3.0, 0.8, 100}, [](uint32_t, uint32_t) { return -5.0; });
+  EXPECT_NE(weak[0], weak[3]);
+}
+
+TEST(Names, JaroWinklerBoundNeverSkipsASimilarPair) {
+  // The comparison loop skips Jaro-Winkler when a letter-set bound says it cannot reach 0.80;
+  // the levels must be those of the full computation. Names with shared and disjoint letters.
+  auto tables = LoadNameTables();
+  ASSERT_TRUE(tables.ok()) << tables.error().message;
+  const char* names[] = {"Kim Sun-hui", "Kim Sunhee", "Kim Snuhui", "Pak Chol", "Park Cheol", "Ri Yong-ae",
+                         "Yi Yongae", "Choe Hyok", "Choi Hyuk", "Kim Sxn-hui", "Hong Gil-dong", "Hong Kiltong"};
+  std::vector<LinkRecord> records;
+  for (const char* n : names) {
+    LinkRecord r;
+    r.names.push_back({n, "", "", "", ""});
+    records.push_back(r);
+  }
+  auto prep = PrepareRecords(**tables, records, {});
+  auto cmps = BuildComparisons(prep, {});
+  for (size_t i = 0; i < prep.size(); ++i)
+    for (size_t j = 0; j < prep.size(); ++j) {
+      Compared c = Compare(cmps, prep[i], prep[j]);
+      for (size_t k = 0; k < cmps.size(); ++k) {
+        const NamePart& a = cmps[k].field == Field::kFamilyName ? prep[i].names[c.name_a].family : prep[i].names[c.name_a].given;
+        const NamePart& b = cmps[k].field == Field::kFamilyName ? prep[j].names[c.name_b].family : prep[j].names[c.name_b].given;
+        int level = LevelOf(c.pattern, static_cast<int>(k));
+        if (level < 4) continue;  // exact or key: no similarity involved
+        double jw = std::max(JaroWinkler(a.fuzzy, b.fuzzy), JaroWinkler(a.key, b.key));
+        int expected = jw >= 0.92 ? 4 : jw >= 0.80 ? 5 : 6;
+        EXPECT_EQ(level, expected) << names[i] << " / " << names[j] << " " << cmps[k].name;
+      }
+    }
+}
+
 }  // namespace
 }  // namespace dossier::linkage
