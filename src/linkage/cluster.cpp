@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace dossier::linkage {
@@ -28,6 +29,8 @@ std::vector<uint32_t> ClusterPairs(uint32_t n, const std::vector<ScoredPair>& pa
   std::unordered_set<uint64_t> linked;
   linked.reserve(links.size() * 2);
   for (const auto* p : links) linked.insert(uint64_t{std::min(p->a, p->b)} << 32 | std::max(p->a, p->b));
+  std::unordered_map<uint64_t, uint64_t> refused;  // group pair -> their sizes when refused
+  std::unordered_map<uint64_t, double> rescored;   // pairs scored by weight_of, each once
   std::vector<uint32_t> parent(n);
   std::iota(parent.begin(), parent.end(), 0u);
   std::vector<std::vector<uint32_t>> members(n);
@@ -43,15 +46,26 @@ std::vector<uint32_t> ClusterPairs(uint32_t n, const std::vector<ScoredPair>& pa
     auto& mb = members[rb];
     if (ma.size() + mb.size() > options.max_cluster_size) continue;
     if (ma.size() > 1 || mb.size() > 1) {
+      // Groups only grow: if these two were refused at these sizes, they are refused again.
+      uint64_t gkey = uint64_t{std::min(ra, rb)} << 32 | std::max(ra, rb);
+      uint64_t sizes = uint64_t{static_cast<uint32_t>(members[std::min(ra, rb)].size())} << 32 |
+                       static_cast<uint32_t>(members[std::max(ra, rb)].size());
+      if (auto f = refused.find(gkey); f != refused.end() && f->second == sizes) continue;
       size_t between = 0, total = ma.size() * mb.size();
       for (uint32_t x : ma)
         for (uint32_t y : mb) {
           uint64_t key = uint64_t{std::min(x, y)} << 32 | std::max(x, y);
           if (linked.count(key)) ++between;
-          else if (weight_of && !scored.count(key) && weight_of(std::min(x, y), std::max(x, y)) >= options.threshold_weight)
-            ++between;
+          else if (weight_of && !scored.count(key)) {
+            auto c = rescored.find(key);
+            if (c == rescored.end()) c = rescored.emplace(key, weight_of(std::min(x, y), std::max(x, y))).first;
+            if (c->second >= options.threshold_weight) ++between;
+          }
         }
-      if (static_cast<double>(between) < options.min_link_fraction * static_cast<double>(total)) continue;
+      if (static_cast<double>(between) < options.min_link_fraction * static_cast<double>(total)) {
+        refused[gkey] = sizes;
+        continue;
+      }
     }
     if (ma.size() < mb.size()) std::swap(ra, rb);
     parent[rb] = ra;
