@@ -98,6 +98,44 @@ ordered_json Build() {
   paths["/api/v1/verify"]["get"] = Operation("Check the audit chain and the stored rows (administrator)",
                                              {{"200", Ok("report", Ref("VerifyReport"))}});
 
+  // Urgent cases (docs/cases.md).
+  {
+    const ordered_json case_id = ordered_json::array({Param("id", "path", "string", true)});
+    const ordered_json array_of = {{"type", "array"}};
+    ordered_json case_page = {{"type", "object"},
+                              {"properties",
+                               {{"items", {{"type", "array"}, {"items", Ref("Case")}}},
+                                {"total", {{"type", "integer"}}},
+                                {"limit", {{"type", "integer"}}},
+                                {"offset", {{"type", "integer"}}}}}};
+    paths["/api/v1/cases"]["get"] =
+        Operation("List urgent cases", {{"200", Ok("a page", case_page)}},
+                  ordered_json::array({Param("limit", "query", "integer"), Param("offset", "query", "integer"),
+                                       Param("status", "query", "string")}));
+    paths["/api/v1/cases"]["post"] = Operation("Open a case in status reported (administrator, case officer)",
+                                               {{"201", Ok("created", Ref("Case"))}}, ordered_json::array(), Ref("Case"));
+    paths["/api/v1/cases/overdue"]["get"] =
+        Operation("Cases with a passed deadline or an unanswered follow-up",
+                  {{"200", Ok("overdue cases", {{"type", "object"}, {"properties", {{"items", array_of}}}})}});
+    paths["/api/v1/cases/{id}"]["get"] = Operation("Read one case", {{"200", Ok("the case", Ref("Case"))}}, case_id);
+    paths["/api/v1/cases/{id}"]["put"] = Operation("Replace a case's fields other than its status (administrator, case officer)",
+                                                   {{"200", Ok("the case as stored", Ref("Case"))}}, case_id, Ref("Case"));
+    paths["/api/v1/cases/{id}/transitions"]["post"] =
+        Operation("Move a case to another status (administrator, case officer)",
+                  {{"201", Ok("the transition and the case", {{"type", "object"}})}}, case_id, Ref("Transition"));
+    paths["/api/v1/cases/{id}/interventions"]["post"] =
+        Operation("Record an intervention (administrator, case officer, documenter)",
+                  {{"201", Ok("created", Ref("Intervention"))}}, case_id, Ref("Intervention"));
+    ordered_json both = case_id;
+    both.push_back(Param("intervention_id", "path", "string", true));
+    paths["/api/v1/cases/{id}/interventions/{intervention_id}"]["put"] =
+        Operation("Record the response, follow-up date or outcome of an intervention",
+                  {{"200", Ok("the intervention as stored", Ref("Intervention"))}}, both, Ref("Intervention"));
+    paths["/api/v1/cases/{id}/timeline"]["get"] =
+        Operation("Transitions and interventions by date, and why the case is overdue",
+                  {{"200", Ok("timeline", {{"type", "object"}})}}, case_id);
+  }
+
   auto obj = [](ordered_json props, ordered_json required = ordered_json::array()) {
     return ordered_json{{"type", "object"}, {"properties", std::move(props)}, {"required", std::move(required)}};
   };
@@ -121,6 +159,17 @@ ordered_json Build() {
       {"Incident", {{"type", "object"}, {"description", "Interchange JSON of an incident"}}},
       {"Act", {{"type", "object"}, {"description", "Interchange JSON of an act"}}},
       {"Involvement", {{"type", "object"}, {"description", "Interchange JSON of an involvement"}}},
+      {"Case", obj({{"id", str}, {"title", str}, {"person_ids", {{"type", "array"}, {"items", str}}}, {"status", str},
+                    {"risk", str}, {"officer", str}, {"opened", str}, {"next_deadline", {{"type", "string"}, {"nullable", true}}},
+                    {"incident_ids", {{"type", "array"}, {"items", str}}}, {"source_ids", {{"type", "array"}, {"items", str}}},
+                    {"notes", str}},
+                   {"title", "person_ids", "opened"})},
+      {"Transition", obj({{"to", str}, {"date", str}, {"source_ids", {{"type", "array"}, {"items", str}}}, {"note", str}},
+                         {"to", "date", "source_ids"})},
+      {"Intervention", obj({{"id", str}, {"case_id", str}, {"actor", str}, {"target", str}, {"track", str}, {"kind", str},
+                            {"date", str}, {"response", str}, {"follow_up", {{"type", "string"}, {"nullable", true}}},
+                            {"outcome", str}, {"source_ids", {{"type", "array"}, {"items", str}}}},
+                           {"actor", "target", "track", "kind", "date"})},
   };
   return {{"openapi", "3.0.3"},
           {"info", {{"title", "Dossier API"}, {"version", "1"}, {"description", "See docs/api.md"}}},
