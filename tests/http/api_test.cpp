@@ -98,6 +98,7 @@ TEST_F(ApiTest, EveryRoleOnEveryRouteAsTheMatrixSays) {
     Login login = SignIn(role);
     for (const auto& route : app_->Routes()) {
       if (route.path == "/api/v1/session" && route.method == "DELETE") continue;  // signs out; tested below
+      if (route.path.starts_with("/api/v1/cases")) continue;  // own role matrix: tests/cases/case_api_test.cpp
       Probe p = probe(route.method, route.path);
       const int64_t before = Records();
       HttpReply r = Call(route.method, p.target, p.body, &login);
@@ -218,7 +219,9 @@ TEST_F(ApiTest, BadInputGetsAClearErrorAndWritesNothing) {
     ASSERT_TRUE(j.contains("error")) << r.body;
     EXPECT_EQ(j["error"]["code"], c.code) << r.body;
     EXPECT_FALSE(j["error"]["message"].get<std::string>().empty());
-    if (!c.field.empty()) EXPECT_EQ(j["error"]["field"], c.field) << r.body;
+    if (!c.field.empty()) {
+      EXPECT_EQ(j["error"]["field"], c.field) << r.body;
+    }
   }
   // Not JSON at all.
   HttpReply text = Call("POST", "/api/v1/persons", "name=kim", &doc, {{"Content-Type", "text/plain"}});
