@@ -14,5 +14,6 @@ void AddEstimateCommands(CLI::App& app);  // estimate
 void AddLinkCommands(CLI::App& app);      // link
 void AddServeCommands(CLI::App& app);     // serve, user, verify
 void AddReviewCommands(CLI::App& app);    // review list|confirm|reject|split|undo
+void AddCaseCommands(CLI::App& app);      // case add|list|show|transition|intervene
 
 }  // namespace dossier::cli

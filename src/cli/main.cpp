@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   dossier::cli::AddEstimateCommands(app);
   dossier::cli::AddServeCommands(app);
   dossier::cli::AddReviewCommands(app);
+  dossier::cli::AddCaseCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

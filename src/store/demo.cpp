@@ -217,6 +217,8 @@ class DemoWriter {
       }));
       if (options_.progress) options_.progress(written);
     }
+    DOSSIER_RETURN_IF_ERROR(WriteShenyang2012Case());
+    DOSSIER_RETURN_IF_ERROR(WriteSyntheticCases());
     return summary_;
   }
 
@@ -565,6 +567,134 @@ class DemoWriter {
                                      "src-shenyang2012-amnesty", "prc_mps"));
       return AddAct("inc-shenyang2012-return", "per-shenyang2012-group", {"refoulement"}, {"rc_33", "cat_3"},
                     "src-shenyang2012-news", "prc_mps");
+    });
+  }
+
+  // The Shenyang 2012 case with the public interventions on it, dated to the month as reported.
+  // No response text or outcome is recorded: none was published, and none is invented.
+  Status WriteShenyang2012Case() {
+    return store_.Transaction([&]() -> Status {
+      cases::Case c;
+      c.id = "case-shenyang2012";
+      c.title = "Shenyang, February 2012: more than 30 North Koreans detained";
+      c.person_ids = {"per-shenyang2012-group"};
+      c.risk = cases::RiskLevel::kCritical;
+      c.opened = PartialDate::Month(2012, 2);
+      c.incident_ids = {"inc-shenyang2012-arrest", "inc-shenyang2012-return"};
+      c.source_ids = {"src-shenyang2012-news", "src-shenyang2012-unhcr", "src-shenyang2012-amnesty",
+                      "src-shenyang2012-hrc", "src-shenyang2012-protests"};
+      DOSSIER_RETURN_IF_ERROR(store_.CreateCase(c));
+      auto step = [&](cases::CaseStatus to, PartialDate date, std::vector<std::string> sources) -> Status {
+        cases::Transition t;
+        t.case_id = c.id;
+        t.to = to;
+        t.date = date;
+        t.source_ids = std::move(sources);
+        return StatusOf(store_.AddTransition(t));
+      };
+      DOSSIER_RETURN_IF_ERROR(step(cases::CaseStatus::kVerified, PartialDate::Month(2012, 2), {"src-shenyang2012-news"}));
+      DOSSIER_RETURN_IF_ERROR(step(cases::CaseStatus::kDetainedInChina, PartialDate::Month(2012, 2),
+                                   {"src-shenyang2012-news", "src-shenyang2012-amnesty"}));
+      PartialDate returned = PartialDate::Month(2012, 3);
+      returned.approximate = true;
+      DOSSIER_RETURN_IF_ERROR(step(cases::CaseStatus::kReturnedToDprk, returned, {"src-shenyang2012-news"}));
+      auto intervention = [&](const char* id, const char* actor, const char* target, const char* track,
+                              const char* kind, PartialDate date, const char* source) -> Status {
+        cases::Intervention i;
+        i.id = id;
+        i.case_id = c.id;
+        i.actor = actor;
+        i.target = target;
+        i.track = track;
+        i.kind = kind;
+        i.date = date;
+        i.source_ids = {source};
+        return StatusOf(store_.AddIntervention(i));
+      };
+      DOSSIER_RETURN_IF_ERROR(intervention("civ-shenyang2012-unhcr", "unhcr", "prc_mfa", "un_mechanism", "statement",
+                                           PartialDate::Month(2012, 2), "src-shenyang2012-unhcr"));
+      DOSSIER_RETURN_IF_ERROR(intervention("civ-shenyang2012-amnesty", "amnesty", "prc_mfa", "public_campaign",
+                                           "urgent_appeal", PartialDate::Month(2012, 2), "src-shenyang2012-amnesty"));
+      // The 19th session of the Human Rights Council ran from late February to March 2012.
+      DOSSIER_RETURN_IF_ERROR(intervention("civ-shenyang2012-hrc", "rok_mofa", "un_hrc", "un_mechanism", "statement",
+                                           PartialDate::Month(2012, 2), "src-shenyang2012-hrc"));
+      return intervention("civ-shenyang2012-protests", "other", "prc_mfa", "public_campaign", "protest",
+                          PartialDate::Month(2012, 2), "src-shenyang2012-protests");
+    });
+  }
+
+  // A few synthetic open cases on synthetic persons, with fixed dates (same seed, same records):
+  // two are overdue (a passed deadline; an unanswered follow-up), one closed case has a passed
+  // deadline and is not overdue.
+  Status WriteSyntheticCases() {
+    ListQuery q;
+    q.limit = 20;
+    DOSSIER_ASSIGN_OR_RETURN(auto page, store_.ListPersons(q));
+    std::vector<std::string> persons;
+    for (const auto& p : page.items) {
+      if (p.id.starts_with("per-d")) persons.push_back(p.id);
+    }
+    if (persons.size() < 5 || reports_.empty()) return Ok();
+    const std::string& source = reports_.front();
+    using S = cases::CaseStatus;
+    struct Spec {
+      const char* id;
+      const char* title;
+      cases::RiskLevel risk;
+      std::vector<S> path;
+      std::optional<PartialDate> deadline;
+      bool intervention;
+      std::optional<PartialDate> follow_up;
+    };
+    const Spec specs[] = {
+        {"case-demo-1", "Synthetic case: woman detained at a border post", cases::RiskLevel::kCritical,
+         {S::kVerified, S::kDetainedInChina}, PartialDate::Day(2025, 2, 1), true, PartialDate::Day(2025, 1, 27)},
+        {"case-demo-2", "Synthetic case: family reported missing after a raid", cases::RiskLevel::kHigh,
+         {S::kVerified}, PartialDate::Day(2030, 6, 30), true, PartialDate::Day(2030, 5, 1)},
+        {"case-demo-3", "Synthetic case: man transferred to a border detention centre", cases::RiskLevel::kHigh,
+         {S::kVerified, S::kDetainedInChina, S::kTransferredOrAtBorder}, std::nullopt, true, PartialDate::Day(2025, 2, 24)},
+        {"case-demo-4", "Synthetic case: new report, not yet verified", cases::RiskLevel::kMedium, {},
+         PartialDate::Day(2030, 1, 15), false, std::nullopt},
+        {"case-demo-5", "Synthetic case: resettled and closed", cases::RiskLevel::kLow,
+         {S::kVerified, S::kDetainedInChina, S::kReleased, S::kResettled, S::kClosed}, PartialDate::Day(2025, 1, 1), false,
+         std::nullopt},
+    };
+    return store_.Transaction([&]() -> Status {
+      for (size_t n = 0; n < std::size(specs); ++n) {
+        const Spec& spec = specs[n];
+        cases::Case c;
+        c.id = spec.id;
+        c.title = spec.title;
+        c.person_ids = {persons[n]};
+        c.risk = spec.risk;
+        c.opened = PartialDate::Day(2025, 1, 10);
+        c.next_deadline = spec.deadline;
+        c.source_ids = {source};
+        DOSSIER_RETURN_IF_ERROR(store_.CreateCase(c));
+        int day = 11;
+        for (S to : spec.path) {
+          cases::Transition t;
+          t.case_id = c.id;
+          t.to = to;
+          t.date = PartialDate::Day(2025, 1, day++);
+          t.source_ids = {source};
+          DOSSIER_RETURN_IF_ERROR(store_.AddTransition(t));
+        }
+        if (spec.intervention) {
+          cases::Intervention i;
+          i.id = fmt::format("civ-demo-{}", n + 1);
+          i.case_id = c.id;
+          i.actor = n == 2 ? "rok_mofa" : "ngo_self";
+          i.target = n == 2 ? "prc_mfa" : "unhcr";
+          i.track = n == 2 ? "bilateral" : "un_mechanism";
+          i.kind = n == 2 ? "meeting" : "urgent_appeal";
+          i.date = PartialDate::Day(2025, 1, 20);
+          i.follow_up = spec.follow_up;
+          i.source_ids = {source};
+          DOSSIER_RETURN_IF_ERROR(store_.AddIntervention(i));
+        }
+      }
+      return Ok();
     });
   }
 

@@ -4,7 +4,11 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "../store/store_fixture.h"
+#include "domain/validate.h"
+#include "store/demo.h"
 
 namespace dossier::testing {
 namespace {
@@ -254,6 +258,40 @@ TEST_F(CaseStoreTest, MigratesAnOlderDatabase) {
   ASSERT_NE(store_, nullptr);
   EXPECT_TRUE(store_->CreateCase(MakeCase()).ok());
   EXPECT_TRUE(store_->Verify()->ok());
+}
+
+TEST_F(CaseStoreTest, DemoDataHasTheShenyangCaseAndSomeOverdueCases) {
+  DemoOptions o;
+  o.persons = 60;
+  ASSERT_TRUE(GenerateDemoData(*store_, o).ok());
+  auto c = store_->GetCase("case-shenyang2012");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->person_ids, std::vector<std::string>{"per-shenyang2012-group"});
+  EXPECT_EQ(c->status, CaseStatus::kReturnedToDprk);
+  auto ivs = store_->ListInterventions(c->id);
+  ASSERT_TRUE(ivs.ok());
+  std::set<std::string> actors;
+  for (const auto& i : *ivs) {
+    actors.insert(i.actor + ">" + i.target + ":" + i.kind);
+    EXPECT_EQ(i.date.year, 2012);
+    EXPECT_EQ(i.date.precision, DatePrecision::kMonth);
+    EXPECT_TRUE(i.response.empty());  // no invented quotes
+  }
+  EXPECT_EQ(actors, (std::set<std::string>{"unhcr>prc_mfa:statement", "amnesty>prc_mfa:urgent_appeal",
+                                           "rok_mofa>un_hrc:statement", "other>prc_mfa:protest"}));
+  EXPECT_EQ(store_->ListTransitions(c->id)->size(), 3u);
+  std::set<std::string> overdue;
+  const long today = TodayDays();
+  auto all = store_->ListCases(100, 0, "");
+  ASSERT_TRUE(all.ok());
+  for (const auto& k : all->items) {
+    if (!cases::Overdue(k, *store_->ListInterventions(k.id), today).empty()) overdue.insert(k.id);
+  }
+  EXPECT_EQ(overdue, (std::set<std::string>{"case-demo-1", "case-demo-3"}));
+  EXPECT_EQ(store_->GetCase("case-demo-5")->status, CaseStatus::kClosed);
+  auto v = store_->Verify();
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->ok()) << (v->problems.empty() ? "" : v->problems[0]);
 }
 
 }  // namespace

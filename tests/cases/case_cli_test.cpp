@@ -1,0 +1,82 @@
+// `dossier case ...` driven as a user drives it: the real binary on a real database file.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "../support/run.h"
+#include "../support/temp_dir.h"
+
+namespace dossier::testing {
+namespace {
+
+class CaseCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto r = Dossier("init --db " + Db() + " --new-key-file " + dir_.File("key"), /*with_key=*/false);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = Dossier("demo --db " + Db() + " --persons 30 --seed 3");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  std::string Db() const { return dir_.File("d.db"); }
+  RunResult Dossier(const std::string& args, bool with_key = true) {
+    std::string env = "env -u DOSSIER_PASSPHRASE -u DOSSIER_KEY_FILE ";
+    if (with_key) env += "DOSSIER_KEY_FILE=" + dir_.File("key") + " ";
+    return RunCommand(env + DOSSIER_BIN + " " + args, dir_.path());
+  }
+  TempDir dir_;
+};
+
+TEST_F(CaseCliTest, AddTransitionInterveneListShow) {
+  auto add = Dossier("case add --db " + Db() +
+                     " --title 'Group held in Shenyang' --person per-shenyang2012-group --risk critical"
+                     " --opened 2024-03-01 --deadline 2024-03-10 --source src-shenyang2012-news");
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  const std::string id = add.out.substr(0, add.out.find('\n'));
+  ASSERT_TRUE(id.starts_with("case-")) << add.out;
+
+  auto tr = Dossier("case transition --db " + Db() + " " + id + " --to verified --date 2024-03-02 --source src-shenyang2012-news");
+  EXPECT_EQ(tr.exit_code, 0) << tr.err;
+  // Refusals: exit 2, one line naming the field, nothing written.
+  auto bad = Dossier("case transition --db " + Db() + " " + id + " --to executed --date 2024-03-03 --source src-shenyang2012-news");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("field 'to'"), std::string::npos) << bad.err;
+  bad = Dossier("case transition --db " + Db() + " " + id + " --to detained_in_china --date 2024-03-03");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("field 'source_ids'"), std::string::npos) << bad.err;
+  bad = Dossier("case intervene --db " + Db() + " " + id +
+                " --actor acme --target unhcr --track legal --kind letter --date 2024-03-04");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("field 'actor'"), std::string::npos) << bad.err;
+  auto nf = Dossier("case show --db " + Db() + " case-404");
+  EXPECT_EQ(nf.exit_code, 3);
+
+  auto iv = Dossier("case intervene --db " + Db() + " " + id +
+                    " --actor ngo_self --target unhcr --track un_mechanism --kind urgent_appeal --date 2024-03-04"
+                    " --follow-up 2024-03-08 --source src-shenyang2012-unhcr");
+  EXPECT_EQ(iv.exit_code, 0) << iv.err;
+
+  auto show = Dossier("case show --db " + Db() + " " + id + " --json");
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  auto j = nlohmann::json::parse(show.out);
+  EXPECT_EQ(j["case"]["status"], "verified");
+  ASSERT_EQ(j["timeline"].size(), 2u);
+  EXPECT_EQ(j["timeline"][0]["type"], "transition");
+  EXPECT_EQ(j["timeline"][1]["type"], "intervention");
+  EXPECT_EQ(j["overdue"].size(), 2u);
+
+  auto list = Dossier("case list --db " + Db() + " --overdue --json");
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  std::set<std::string> ids;
+  const auto listed = nlohmann::json::parse(list.out);
+  for (const auto& c : listed["items"]) ids.insert(c["id"]);
+  EXPECT_EQ(ids, (std::set<std::string>{id, "case-demo-1", "case-demo-3"}));
+  auto text = Dossier("case list --db " + Db() + " --status returned_to_dprk");
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("case-shenyang2012"), std::string::npos) << text.out;
+  EXPECT_EQ(Dossier("verify --db " + Db()).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace dossier::testing
