@@ -342,6 +342,8 @@ class SqliteStore final : public Store {
   Status AuditSide(const std::string& action, const SideTable& t, const std::string& id, const ordered_json& before,
                    const ordered_json& after);
   Result<cases::Intervention> GetIntervention(const std::string& id) const;
+  Status UpdateCaseLocked(const cases::Case& c);
+  Result<std::string> AddTransitionLocked(const cases::Transition& t);
   Result<Bytes> TableDigest(const std::string& table, const std::vector<std::string>& sealed, const std::string& id) const;
   Status AppendAuditEntry(const std::string& action, const std::string& kind_name, const std::string& record_id,
                           const ordered_json& before, const ordered_json& after, const std::string& event_details,
@@ -1325,6 +1327,12 @@ Result<std::string> SqliteStore::CreateCase(const cases::Case& input) {
 }
 
 Status SqliteStore::UpdateCase(const cases::Case& c) {
+  // Read, check and write under one write lock, so a transition made meanwhile by another
+  // connection cannot be undone by this update.
+  return Transaction([&]() -> Status { return UpdateCaseLocked(c); });
+}
+
+Status SqliteStore::UpdateCaseLocked(const cases::Case& c) {
   DOSSIER_ASSIGN_OR_RETURN(cases::Case before, GetCase(c.id));
   if (c.status != before.status) {
     return Error::Invalid(fmt::format("case '{}': field 'status': is '{}'; it changes only through a transition", c.id,
@@ -1338,10 +1346,8 @@ Status SqliteStore::UpdateCase(const cases::Case& c) {
   DOSSIER_RETURN_IF_ERROR(cases::ValidateCase(c, exists, officer, TodayDays()));
   if (before == c) return Ok();
   ordered_json full = cases::ToJson(c);
-  return Transaction([&]() -> Status {
-    DOSSIER_RETURN_IF_ERROR(WriteSide(kCaseTable, c.id, full, /*insert=*/false));
-    return AuditSide("update", kCaseTable, c.id, cases::ToJson(before), full);
-  });
+  DOSSIER_RETURN_IF_ERROR(WriteSide(kCaseTable, c.id, full, /*insert=*/false));
+  return AuditSide("update", kCaseTable, c.id, cases::ToJson(before), full);
 }
 
 Result<std::vector<cases::Transition>> SqliteStore::ListTransitions(const std::string& case_id) const {
@@ -1355,6 +1361,17 @@ Result<std::vector<cases::Transition>> SqliteStore::ListTransitions(const std::s
 }
 
 Result<std::string> SqliteStore::AddTransition(const cases::Transition& input) {
+  // The case's current status is read under the write lock, so two connections cannot both
+  // move the case from the same status.
+  std::string id;
+  DOSSIER_RETURN_IF_ERROR(Transaction([&]() -> Status {
+    DOSSIER_ASSIGN_OR_RETURN(id, AddTransitionLocked(input));
+    return Ok();
+  }));
+  return id;
+}
+
+Result<std::string> SqliteStore::AddTransitionLocked(const cases::Transition& input) {
   DOSSIER_ASSIGN_OR_RETURN(cases::Case before, GetCase(input.case_id));
   cases::Transition t = input;
   t.id = NewPrefixedId("ctr-");
@@ -1373,13 +1390,11 @@ Result<std::string> SqliteStore::AddTransition(const cases::Transition& input) {
   cases::Case after = before;
   after.status = t.to;
   ordered_json full = cases::ToJson(t);
-  DOSSIER_RETURN_IF_ERROR(Transaction([&]() -> Status {
-    DOSSIER_RETURN_IF_ERROR(WriteSide(kTransitionTable, t.id, full, /*insert=*/true));
-    DOSSIER_RETURN_IF_ERROR(AuditSide("create", kTransitionTable, t.id, nullptr, full));
-    ordered_json case_full = cases::ToJson(after);
-    DOSSIER_RETURN_IF_ERROR(WriteSide(kCaseTable, after.id, case_full, /*insert=*/false));
-    return AuditSide("transition", kCaseTable, after.id, cases::ToJson(before), case_full);
-  }));
+  DOSSIER_RETURN_IF_ERROR(WriteSide(kTransitionTable, t.id, full, /*insert=*/true));
+  DOSSIER_RETURN_IF_ERROR(AuditSide("create", kTransitionTable, t.id, nullptr, full));
+  ordered_json case_full = cases::ToJson(after);
+  DOSSIER_RETURN_IF_ERROR(WriteSide(kCaseTable, after.id, case_full, /*insert=*/false));
+  DOSSIER_RETURN_IF_ERROR(AuditSide("transition", kCaseTable, after.id, cases::ToJson(before), case_full));
   return t.id;
 }
 
