@@ -11,14 +11,14 @@
 
 namespace {
 
-struct Run {
+struct CliRun {
   int status = -1;
   std::string out;
 };
 
-Run Dossier(const std::string& args) {
+CliRun Dossier(const std::string& args) {
   const std::string cmd = std::string(DOSSIER_CLI_BINARY) + " " + args + " 2>&1";
-  Run r;
+  CliRun r;
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;
   std::array<char, 4096> buf;
@@ -33,7 +33,7 @@ const std::filesystem::path kDir = std::filesystem::path(DOSSIER_SHARED_DATA_DIR
 
 TEST(EstimateCli, LogLinearJsonOnAPublishedTable) {
   if (!std::filesystem::exists(kDir)) GTEST_SKIP() << "shared data folder " << kDir << " is missing";
-  Run r = Dossier("estimate --patterns " + (kDir / "congenital_wittes1974_5lists.csv").string() + " --json");
+  CliRun r = Dossier("estimate --patterns " + (kDir / "congenital_wittes1974_5lists.csv").string() + " --json");
   ASSERT_EQ(r.status, 0) << r.out;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["method"], "loglinear");
@@ -50,7 +50,7 @@ TEST(EstimateCli, LcmcrJsonIsReproducibleWithASeed) {
   if (!std::filesystem::exists(kDir)) GTEST_SKIP() << "shared data folder " << kDir << " is missing";
   const std::string args = "estimate --patterns " + (kDir / "hav_taiwan1995_3lists.csv").string() +
                            " --method lcmcr --seed 5 --chains 2 --burnin 1000 --samples 200 --thin 5 --json";
-  Run a = Dossier(args), b = Dossier(args);
+  CliRun a = Dossier(args), b = Dossier(args);
   ASSERT_EQ(a.status, 0) << a.out;
   EXPECT_EQ(a.out, b.out);
   auto j = nlohmann::json::parse(a.out);
@@ -65,7 +65,7 @@ TEST(EstimateCli, StrataGiveOneResultEach) {
   const auto path = std::filesystem::temp_directory_path() / "dossier_estimate_strata.csv";
   std::ofstream(path) << "year,A,B,count\n2019,1,0,60\n2019,0,1,40\n2019,1,1,30\n"
                          "2020,1,0,50\n2020,0,1,50\n2020,1,1,25\n";
-  Run r = Dossier("estimate --patterns " + path.string() + " --strata year --json");
+  CliRun r = Dossier("estimate --patterns " + path.string() + " --strata year --json");
   ASSERT_EQ(r.status, 0) << r.out;
   auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["strata"].size(), 2u);
@@ -77,7 +77,7 @@ TEST(EstimateCli, StrataGiveOneResultEach) {
 TEST(EstimateCli, BadCsvExitsTwoNamingFileLineAndColumn) {
   const auto path = std::filesystem::temp_directory_path() / "dossier_estimate_bad.csv";
   std::ofstream(path) << "A,B,count\n1,0,5\n1,x,3\n";
-  Run r = Dossier("estimate --patterns " + path.string());
+  CliRun r = Dossier("estimate --patterns " + path.string());
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find(path.string() + ": line 3, column 2 (B): expected 0 or 1"), std::string::npos) << r.out;
   std::filesystem::remove(path);
@@ -86,7 +86,7 @@ TEST(EstimateCli, BadCsvExitsTwoNamingFileLineAndColumn) {
 TEST(EstimateCli, NoOverlapIsRefusedWithAReason) {
   const auto path = std::filesystem::temp_directory_path() / "dossier_estimate_disjoint.csv";
   std::ofstream(path) << "A,B,count\n1,0,5\n0,1,3\n";
-  Run r = Dossier("estimate --patterns " + path.string() + " --json");
+  CliRun r = Dossier("estimate --patterns " + path.string() + " --json");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find("no one appears on more than one list"), std::string::npos) << r.out;
   std::filesystem::remove(path);
