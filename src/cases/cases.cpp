@@ -1,5 +1,7 @@
 #include "cases/cases.h"
 
+#include "domain/json_fields.h"
+
 #include <algorithm>
 #include <array>
 #include <set>
@@ -63,69 +65,15 @@ std::string Join(const std::vector<CaseStatus>& v) {
 
 // ---- JSON helpers
 
-class Reader {
- public:
-  Reader(const json& j, std::string where) : j_(j), where_(std::move(where)) {}
-  Status Object() const {
-    return j_.is_object() ? Ok() : Status(Error::Invalid(fmt::format("{}: expected a JSON object", where_)));
-  }
-  void Name(const std::string& id) {
-    if (!id.empty()) where_ += fmt::format(" '{}'", id);
-  }
-  Error Bad(std::string_view field, std::string_view what) const {
-    return Error::Invalid(fmt::format("{}: field '{}': {}", where_, field, what));
-  }
-  void Skip(const char* field) { seen_.insert(field); }
-  Result<std::string> Text(const char* field, bool required = false) {
-    seen_.insert(field);
-    if (!j_.contains(field) || j_[field].is_null()) {
-      if (required) return Bad(field, "is required");
-      return std::string();
-    }
-    if (!j_[field].is_string()) return Bad(field, "expected text");
-    std::string v = j_[field].get<std::string>();
-    if (required && v.empty()) return Bad(field, "is required");
-    if (v.size() > 100000) return Bad(field, "too long (at most 100000 bytes)");
-    return v;
-  }
-  Result<std::vector<std::string>> Ids(const char* field) {
-    seen_.insert(field);
-    std::vector<std::string> out;
-    if (!j_.contains(field) || j_[field].is_null()) return out;
-    if (!j_[field].is_array()) return Bad(field, "expected a list of ids");
-    for (const auto& v : j_[field]) {
-      if (!v.is_string() || v.get<std::string>().empty()) return Bad(field, "expected a list of ids");
-      out.push_back(v.get<std::string>());
-    }
-    return out;
-  }
-  Result<std::optional<PartialDate>> Date(const char* field, bool required = false) {
-    DOSSIER_ASSIGN_OR_RETURN(std::string text, Text(field, required));
-    if (text.empty()) return std::optional<PartialDate>();
-    auto d = PartialDate::Parse(text);
-    if (!d.ok()) return Bad(field, d.error().message);
-    return std::optional<PartialDate>(*d);
-  }
-  Result<CaseStatus> StatusField(const char* field, std::optional<CaseStatus> fallback) {
-    DOSSIER_ASSIGN_OR_RETURN(std::string text, Text(field, !fallback.has_value()));
-    if (text.empty()) return *fallback;
-    auto s = ParseStatus(text);
-    if (!s) return Bad(field, fmt::format("unknown status '{}'; expected one of {}", text, Join(AllStatuses())));
-    return *s;
-  }
-  Status Leftovers() const {
-    for (const auto& [k, v] : j_.items()) {
-      if (!seen_.count(k)) return Bad(k, "unknown field");
-    }
-    return Ok();
-  }
-  const std::string& where() const { return where_; }
 
- private:
-  const json& j_;
-  std::string where_;
-  std::set<std::string> seen_;
-};
+
+Result<CaseStatus> StatusField(JsonFields& r, const char* field, std::optional<CaseStatus> fallback) {
+  DOSSIER_ASSIGN_OR_RETURN(std::string text, r.Text(field, !fallback.has_value()));
+  if (text.empty()) return *fallback;
+  auto s = ParseStatus(text);
+  if (!s) return r.Bad(field, fmt::format("unknown status '{}'; expected one of {}", text, Join(AllStatuses())));
+  return *s;
+}
 
 ordered_json DateJson(const std::optional<PartialDate>& d) { return d ? ordered_json(d->ToString()) : ordered_json(nullptr); }
 
@@ -256,14 +204,14 @@ ordered_json ToJson(const Intervention& i) {
 }
 
 Result<Case> CaseFromJson(const json& j, const std::string& where) {
-  Reader r(j, where);
-  DOSSIER_RETURN_IF_ERROR(r.Object());
+  JsonFields r(j, where);
+  DOSSIER_RETURN_IF_ERROR(r.CheckObject());
   Case c;
   DOSSIER_ASSIGN_OR_RETURN(c.id, r.Text("id"));
-  r.Name(c.id);
+  r.NameRecord(c.id);
   DOSSIER_ASSIGN_OR_RETURN(c.title, r.Text("title", true));
-  DOSSIER_ASSIGN_OR_RETURN(c.person_ids, r.Ids("person_ids"));
-  DOSSIER_ASSIGN_OR_RETURN(c.status, r.StatusField("status", CaseStatus::kReported));
+  DOSSIER_ASSIGN_OR_RETURN(c.person_ids, r.TextList("person_ids"));
+  DOSSIER_ASSIGN_OR_RETURN(c.status, StatusField(r, "status", CaseStatus::kReported));
   DOSSIER_ASSIGN_OR_RETURN(std::string risk, r.Text("risk"));
   if (!risk.empty()) {
     auto rl = ParseRisk(risk);
@@ -274,35 +222,35 @@ Result<Case> CaseFromJson(const json& j, const std::string& where) {
   DOSSIER_ASSIGN_OR_RETURN(auto opened, r.Date("opened", true));
   c.opened = *opened;
   DOSSIER_ASSIGN_OR_RETURN(c.next_deadline, r.Date("next_deadline"));
-  DOSSIER_ASSIGN_OR_RETURN(c.incident_ids, r.Ids("incident_ids"));
-  DOSSIER_ASSIGN_OR_RETURN(c.source_ids, r.Ids("source_ids"));
+  DOSSIER_ASSIGN_OR_RETURN(c.incident_ids, r.TextList("incident_ids"));
+  DOSSIER_ASSIGN_OR_RETURN(c.source_ids, r.TextList("source_ids"));
   DOSSIER_ASSIGN_OR_RETURN(c.notes, r.Text("notes"));
-  DOSSIER_RETURN_IF_ERROR(r.Leftovers());
+  DOSSIER_RETURN_IF_ERROR(r.NoUnknownFields());
   return c;
 }
 
 Result<Transition> TransitionFromJson(const json& j, const std::string& where) {
-  Reader r(j, where);
-  DOSSIER_RETURN_IF_ERROR(r.Object());
+  JsonFields r(j, where);
+  DOSSIER_RETURN_IF_ERROR(r.CheckObject());
   Transition t;
   r.Skip("id");
   r.Skip("from");
   DOSSIER_ASSIGN_OR_RETURN(t.case_id, r.Text("case_id"));
-  DOSSIER_ASSIGN_OR_RETURN(t.to, r.StatusField("to", std::nullopt));
+  DOSSIER_ASSIGN_OR_RETURN(t.to, StatusField(r, "to", std::nullopt));
   DOSSIER_ASSIGN_OR_RETURN(auto date, r.Date("date", true));
   t.date = *date;
-  DOSSIER_ASSIGN_OR_RETURN(t.source_ids, r.Ids("source_ids"));
+  DOSSIER_ASSIGN_OR_RETURN(t.source_ids, r.TextList("source_ids"));
   DOSSIER_ASSIGN_OR_RETURN(t.note, r.Text("note"));
-  DOSSIER_RETURN_IF_ERROR(r.Leftovers());
+  DOSSIER_RETURN_IF_ERROR(r.NoUnknownFields());
   return t;
 }
 
 Result<Intervention> InterventionFromJson(const json& j, const std::string& where) {
-  Reader r(j, where);
-  DOSSIER_RETURN_IF_ERROR(r.Object());
+  JsonFields r(j, where);
+  DOSSIER_RETURN_IF_ERROR(r.CheckObject());
   Intervention i;
   DOSSIER_ASSIGN_OR_RETURN(i.id, r.Text("id"));
-  r.Name(i.id);
+  r.NameRecord(i.id);
   DOSSIER_ASSIGN_OR_RETURN(i.case_id, r.Text("case_id"));
   DOSSIER_ASSIGN_OR_RETURN(i.actor, r.Text("actor", true));
   DOSSIER_ASSIGN_OR_RETURN(i.target, r.Text("target", true));
@@ -313,8 +261,8 @@ Result<Intervention> InterventionFromJson(const json& j, const std::string& wher
   DOSSIER_ASSIGN_OR_RETURN(i.response, r.Text("response"));
   DOSSIER_ASSIGN_OR_RETURN(i.follow_up, r.Date("follow_up"));
   DOSSIER_ASSIGN_OR_RETURN(i.outcome, r.Text("outcome"));
-  DOSSIER_ASSIGN_OR_RETURN(i.source_ids, r.Ids("source_ids"));
-  DOSSIER_RETURN_IF_ERROR(r.Leftovers());
+  DOSSIER_ASSIGN_OR_RETURN(i.source_ids, r.TextList("source_ids"));
+  DOSSIER_RETURN_IF_ERROR(r.NoUnknownFields());
   return i;
 }
 

@@ -17,9 +17,7 @@ void AddDatabaseOptions(CLI::App* command, DatabaseOptions& options) {
                       "Key file that unlocks the database (default: $DOSSIER_KEY_FILE, else a passphrase)");
 }
 
-namespace {
-
-Result<std::string> PromptPassphrase(const char* prompt) {
+Result<std::string> ReadHiddenLine(const char* prompt) {
   if (!isatty(STDIN_FILENO)) {
     return Error::Unauthenticated(
         "no key given: pass --key-file, set DOSSIER_KEY_FILE or DOSSIER_PASSPHRASE, or run in a terminal to be asked");
@@ -37,8 +35,6 @@ Result<std::string> PromptPassphrase(const char* prompt) {
   return line;
 }
 
-}  // namespace
-
 Result<crypto::KeySource> ResolveKeySource(const DatabaseOptions& options, bool confirm_new_passphrase) {
   crypto::KeySource key;
   std::string file = options.key_file;
@@ -55,9 +51,9 @@ Result<crypto::KeySource> ResolveKeySource(const DatabaseOptions& options, bool 
     key.passphrase = env;
     return key;
   }
-  DOSSIER_ASSIGN_OR_RETURN(key.passphrase, PromptPassphrase("Passphrase: "));
+  DOSSIER_ASSIGN_OR_RETURN(key.passphrase, ReadHiddenLine("Passphrase: "));
   if (confirm_new_passphrase) {
-    DOSSIER_ASSIGN_OR_RETURN(std::string again, PromptPassphrase("Repeat the passphrase: "));
+    DOSSIER_ASSIGN_OR_RETURN(std::string again, ReadHiddenLine("Repeat the passphrase: "));
     if (again != key.passphrase) return Error::Invalid("the two passphrases differ");
     if (key.passphrase.size() < 12) return Error::Invalid("choose a passphrase of at least 12 characters");
   }

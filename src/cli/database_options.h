@@ -27,6 +27,9 @@ void AddDatabaseOptions(CLI::App* command, DatabaseOptions& options);
 // Resolves the key source; prompts when neither a key file nor $DOSSIER_PASSPHRASE is given.
 Result<crypto::KeySource> ResolveKeySource(const DatabaseOptions& options, bool confirm_new_passphrase = false);
 
+// Reads a line from the terminal without echo (passphrases, passwords), prompting on stderr.
+Result<std::string> ReadHiddenLine(const char* prompt);
+
 // The loaded catalog (vocabularies and gazetteer), read once per process.
 const Catalog& LoadedCatalog();
 

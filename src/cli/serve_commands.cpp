@@ -1,6 +1,5 @@
 // serve, user add|list, verify.
 #include <sodium.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -51,27 +50,13 @@ struct VerifyOpts {
   bool json = false;
 };
 
-std::string ReadHidden(const char* prompt) {
-  std::cerr << prompt << std::flush;
-  termios old{};
-  tcgetattr(STDIN_FILENO, &old);
-  termios quiet = old;
-  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-  tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  std::string line;
-  std::getline(std::cin, line);
-  tcsetattr(STDIN_FILENO, TCSANOW, &old);
-  std::cerr << "\n";
-  return line;
-}
-
 Result<std::string> NewPassword() {
   if (const char* env = std::getenv("DOSSIER_NEW_PASSWORD"); env && *env) return std::string(env);
   if (!isatty(STDIN_FILENO)) {
     return Error::Invalid("no password given: set DOSSIER_NEW_PASSWORD or run in a terminal to be asked");
   }
-  std::string a = ReadHidden("Password for the new account: ");
-  std::string b = ReadHidden("Repeat the password: ");
+  DOSSIER_ASSIGN_OR_RETURN(std::string a, ReadHiddenLine("Password for the new account: "));
+  DOSSIER_ASSIGN_OR_RETURN(std::string b, ReadHiddenLine("Repeat the password: "));
   if (a != b) return Error::Invalid("the two passwords differ");
   return a;
 }

@@ -1,5 +1,7 @@
 #include "domain/codec.h"
 
+#include "domain/json_fields.h"
+
 #include <set>
 
 #include <fmt/format.h>
@@ -35,103 +37,6 @@ ordered_json CountJson(const std::optional<ApproximateCount>& c) {
   if (!c) return nullptr;
   return ordered_json{{"value", c->value}, {"qualifier", c->qualifier}};
 }
-
-// Reads the fields of one JSON object, remembering which it saw so leftovers can be reported.
-class FieldReader {
- public:
-  FieldReader(const json& j, std::string where) : j_(j), where_(std::move(where)) {}
-
-  Status CheckObject() const {
-    if (!j_.is_object()) return Error::Invalid(fmt::format("{}: expected an object", where_));
-    return Ok();
-  }
-  void NameRecord(const std::string& id) {
-    if (!id.empty()) where_ += fmt::format(" (id '{}')", id);
-  }
-  const std::string& where() const { return where_; }
-
-  Error Bad(std::string_view field, std::string_view what) const {
-    return Error::Invalid(fmt::format("{}: field '{}': {}", where_, field, what));
-  }
-
-  Result<std::string> Text(const char* field, bool required = false) {
-    seen_.insert(field);
-    if (!j_.contains(field) || j_[field].is_null()) {
-      if (required) return Bad(field, "is required");
-      return std::string();
-    }
-    if (!j_[field].is_string()) return Bad(field, "expected text");
-    std::string v = j_[field].get<std::string>();
-    if (required && v.empty()) return Bad(field, "must not be empty");
-    return v;
-  }
-
-  Result<std::vector<std::string>> TextList(const char* field) {
-    seen_.insert(field);
-    std::vector<std::string> out;
-    if (!j_.contains(field) || j_[field].is_null()) return out;
-    if (!j_[field].is_array()) return Bad(field, "expected a list of text");
-    for (const auto& e : j_[field]) {
-      if (!e.is_string()) return Bad(field, "expected a list of text");
-      out.push_back(e.get<std::string>());
-    }
-    return out;
-  }
-
-  Result<std::optional<PartialDate>> Date(const char* field) {
-    seen_.insert(field);
-    if (!j_.contains(field) || j_[field].is_null()) return std::optional<PartialDate>();
-    if (!j_[field].is_string()) return Bad(field, "expected a date as text, e.g. \"2012-02\"");
-    auto d = PartialDate::Parse(j_[field].get<std::string>());
-    if (!d.ok()) return Bad(field, d.error().message);
-    return std::optional<PartialDate>(*d);
-  }
-
-  Result<std::optional<ApproximateCount>> Count(const char* field) {
-    seen_.insert(field);
-    if (!j_.contains(field) || j_[field].is_null()) return std::optional<ApproximateCount>();
-    const json& c = j_[field];
-    if (!c.is_object() || !c.contains("value") || !c["value"].is_number_integer()) {
-      return Bad(field, "expected {\"value\": <whole number>, \"qualifier\": <term>}");
-    }
-    for (const auto& [k, v] : c.items()) {
-      if (k != "value" && k != "qualifier") return Bad(field, fmt::format("unknown field '{}'", k));
-    }
-    ApproximateCount out;
-    out.value = c["value"].get<int64_t>();
-    if (c.contains("qualifier")) {
-      if (!c["qualifier"].is_string()) return Bad(field, "'qualifier' must be text");
-      out.qualifier = c["qualifier"].get<std::string>();
-    }
-    return std::optional<ApproximateCount>(out);
-  }
-
-  Result<Sensitivity> SensitivityField() {
-    DOSSIER_ASSIGN_OR_RETURN(std::string text, Text("sensitivity"));
-    if (text.empty()) return Sensitivity::kInternal;
-    auto s = ParseSensitivity(text);
-    if (!s) return Bad("sensitivity", fmt::format("'{}' is not one of public, internal, restricted", text));
-    return *s;
-  }
-
-  const json& Raw(const char* field) {
-    seen_.insert(field);
-    static const json kNull;
-    return j_.contains(field) ? j_[field] : kNull;
-  }
-
-  Status NoUnknownFields() const {
-    for (const auto& [k, v] : j_.items()) {
-      if (!seen_.count(k)) return Error::Invalid(fmt::format("{}: unknown field '{}'", where_, k));
-    }
-    return Ok();
-  }
-
- private:
-  const json& j_;
-  std::string where_;
-  std::set<std::string> seen_;
-};
 
 }  // namespace
 
@@ -211,7 +116,7 @@ ordered_json ToJson(const Source& s) {
 }
 
 Result<Person> PersonFromJson(const json& j, const std::string& where) {
-  FieldReader r(j, where);
+  JsonFields r(j, where);
   DOSSIER_RETURN_IF_ERROR(r.CheckObject());
   Person p;
   DOSSIER_ASSIGN_OR_RETURN(p.id, r.Text("id"));
@@ -220,7 +125,7 @@ Result<Person> PersonFromJson(const json& j, const std::string& where) {
   if (!names.is_null()) {
     if (!names.is_array()) return r.Bad("names", "expected a list of names");
     for (size_t i = 0; i < names.size(); ++i) {
-      FieldReader nr(names[i], fmt::format("{}: names[{}]", r.where(), i));
+      JsonFields nr(names[i], fmt::format("{}: names[{}]", r.where(), i));
       DOSSIER_RETURN_IF_ERROR(nr.CheckObject());
       PersonName n;
       DOSSIER_ASSIGN_OR_RETURN(n.value, nr.Text("value", true));
@@ -242,7 +147,7 @@ Result<Person> PersonFromJson(const json& j, const std::string& where) {
   if (!links.is_null()) {
     if (!links.is_array()) return r.Bad("links", "expected a list of links");
     for (size_t i = 0; i < links.size(); ++i) {
-      FieldReader lr(links[i], fmt::format("{}: links[{}]", r.where(), i));
+      JsonFields lr(links[i], fmt::format("{}: links[{}]", r.where(), i));
       DOSSIER_RETURN_IF_ERROR(lr.CheckObject());
       PersonLink l;
       DOSSIER_ASSIGN_OR_RETURN(l.relation, lr.Text("relation", true));
@@ -259,7 +164,7 @@ Result<Person> PersonFromJson(const json& j, const std::string& where) {
 }
 
 Result<Incident> IncidentFromJson(const json& j, const std::string& where) {
-  FieldReader r(j, where);
+  JsonFields r(j, where);
   DOSSIER_RETURN_IF_ERROR(r.CheckObject());
   Incident i;
   DOSSIER_ASSIGN_OR_RETURN(i.id, r.Text("id"));
@@ -281,7 +186,7 @@ Result<Incident> IncidentFromJson(const json& j, const std::string& where) {
 }
 
 Result<Act> ActFromJson(const json& j, const std::string& where) {
-  FieldReader r(j, where);
+  JsonFields r(j, where);
   DOSSIER_RETURN_IF_ERROR(r.CheckObject());
   Act a;
   DOSSIER_ASSIGN_OR_RETURN(a.id, r.Text("id"));
@@ -297,7 +202,7 @@ Result<Act> ActFromJson(const json& j, const std::string& where) {
 }
 
 Result<Involvement> InvolvementFromJson(const json& j, const std::string& where) {
-  FieldReader r(j, where);
+  JsonFields r(j, where);
   DOSSIER_RETURN_IF_ERROR(r.CheckObject());
   Involvement v;
   DOSSIER_ASSIGN_OR_RETURN(v.id, r.Text("id"));
@@ -313,7 +218,7 @@ Result<Involvement> InvolvementFromJson(const json& j, const std::string& where)
 }
 
 Result<Source> SourceFromJson(const json& j, const std::string& where) {
-  FieldReader r(j, where);
+  JsonFields r(j, where);
   DOSSIER_RETURN_IF_ERROR(r.CheckObject());
   Source s;
   DOSSIER_ASSIGN_OR_RETURN(s.id, r.Text("id"));

@@ -38,7 +38,7 @@ TEST(Codec, WrongTypesAndUnknownFieldsNameTheRecordAndField) {
 
   r = PersonFromJson(json::parse(R"({"id": "p-9", "nmae": []})"), "persons[4]");
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find("unknown field 'nmae'"), std::string::npos);
+  EXPECT_NE(r.error().message.find("field 'nmae': unknown field"), std::string::npos);
 
   r = PersonFromJson(json::parse(R"({"id": "p-9", "birth_date": "1985-02-30"})"), "persons[4]");
   ASSERT_FALSE(r.ok());
