@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "domain/codec.h"
+#include "../support/run.h"
 #include "http_fixture.h"
 
 namespace dossier::testing {
@@ -22,10 +23,6 @@ namespace {
 
 const std::string kDossier = DOSSIER_BINARY_DIR "/src/cli/dossier";
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out, err;
-};
 
 class CliTest : public ::testing::Test {
  protected:
@@ -36,22 +33,7 @@ class CliTest : public ::testing::Test {
   }
 
   RunResult Run(const std::string& args, const std::string& env = "") {
-    const std::string err_path = dir_.File("stderr.txt");
-    std::string cmd = env + " DOSSIER_DATA_DIR=" DOSSIER_SOURCE_DIR "/data " + kDossier + " " + args + " 2>" + err_path +
-                      " </dev/null";
-    RunResult r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe) return r;
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream e(err_path);
-    std::stringstream ss;
-    ss << e.rdbuf();
-    r.err = ss.str();
-    return r;
+    return RunCommand(env + " DOSSIER_DATA_DIR=" DOSSIER_SOURCE_DIR "/data " + kDossier + " " + args, dir_.path());
   }
   std::string Db() const { return "--db " + db_ + " --key-file " + key_; }
 
