@@ -19,16 +19,14 @@
 #include "cases/cases.h"
 #include "domain/codec.h"
 #include "domain/validate.h"
+#include "http/routes.h"
 
 namespace dossier::http {
 
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-namespace {
-
-constexpr std::string_view kApiPrefix = "/api/v1";
-constexpr size_t kMaxListLimit = 500;
+// ---------------------------------------------------------------- helpers shared by route modules
 
 Response Json(int status, const ordered_json& body) {
   Response r;
@@ -45,6 +43,59 @@ Response NoContent() {
 }
 
 Response Invalid(std::string message) { return ErrorResponse(Error::Invalid(std::move(message))); }
+
+Response Raw(std::string body) {
+  Response r;
+  r.body = std::move(body);
+  return r;
+}
+
+Result<std::optional<int64_t>> QueryInt(const Ctx& c, const std::string& name, int64_t min, int64_t max) {
+  auto it = c.query.find(name);
+  if (it == c.query.end() || it->second.empty()) return std::optional<int64_t>();
+  const std::string& v = it->second;
+  int64_t n = 0;
+  bool ok = v.size() <= 18;
+  for (char ch : v) ok = ok && ch >= '0' && ch <= '9';
+  if (ok) n = std::stoll(v);
+  if (!ok || n < min || n > max) {
+    return Error::Invalid(fmt::format("query: field '{}': expected a whole number from {} to {}", name, min, max));
+  }
+  return std::optional<int64_t>(n);
+}
+
+std::string QueryText(const Ctx& c, const std::string& name) {
+  auto it = c.query.find(name);
+  return it == c.query.end() ? std::string() : it->second;
+}
+
+Status CheckFields(const json& body, const char* what, const std::map<std::string, json::value_t>& allowed) {
+  if (!body.is_object()) return Error::Invalid(fmt::format("{}: expected a JSON object", what));
+  for (const auto& [k, v] : body.items()) {
+    auto it = allowed.find(k);
+    if (it == allowed.end()) return Error::Invalid(fmt::format("{}: field '{}': unknown field", what, k));
+    if (v.type() != it->second) {
+      const char* type = it->second == json::value_t::string ? "text" : it->second == json::value_t::boolean ? "true or false" : "a value";
+      return Error::Invalid(fmt::format("{}: field '{}': expected {}", what, k, type));
+    }
+  }
+  return Ok();
+}
+
+namespace {
+
+std::vector<std::string> SplitPath(std::string_view path);
+
+}  // namespace
+
+void RouteTable::Add(std::string method, std::string path, Permission permission, std::vector<std::string> query,
+                     Handler handler) {
+  Route r{std::move(method), std::move(path), permission, std::move(query), std::move(handler), {}};
+  r.segments = SplitPath(r.path);
+  routes_.push_back(std::move(r));
+}
+
+namespace {
 
 // ---------------------------------------------------------------- store connections
 
@@ -90,31 +141,6 @@ class StorePool {
   std::condition_variable cv_;
 };
 
-// ---------------------------------------------------------------- request context
-
-struct Ctx {
-  const Request& req;
-  std::vector<std::string> params;  // decoded path parameters, in template order
-  std::multimap<std::string, std::string> query;
-  std::optional<SessionInfo> session;
-  json body;
-  Store* store = nullptr;
-  bool secure = false;          // the client reached us over TLS
-  std::string client_address;  // for throttling
-  bool sees_restricted() const { return session && SeesRestricted(session->role); }
-};
-
-using Handler = std::function<Response(Ctx&)>;
-
-struct Route {
-  std::string method;
-  std::string path;  // template
-  Permission permission;
-  std::vector<std::string> query_params;  // accepted query parameters
-  Handler handler;
-  std::vector<std::string> segments;
-};
-
 std::vector<std::string> SplitPath(std::string_view path) {
   std::vector<std::string> out;
   size_t pos = 1;
@@ -125,26 +151,6 @@ std::vector<std::string> SplitPath(std::string_view path) {
     pos = slash + 1;
   }
   return out;
-}
-
-// Typed access to the query string; errors name the parameter.
-Result<std::optional<int64_t>> QueryInt(const Ctx& c, const std::string& name, int64_t min, int64_t max) {
-  auto it = c.query.find(name);
-  if (it == c.query.end() || it->second.empty()) return std::optional<int64_t>();
-  const std::string& v = it->second;
-  int64_t n = 0;
-  bool ok = v.size() <= 18;
-  for (char ch : v) ok = ok && ch >= '0' && ch <= '9';
-  if (ok) n = std::stoll(v);
-  if (!ok || n < min || n > max) {
-    return Error::Invalid(fmt::format("query: field '{}': expected a whole number from {} to {}", name, min, max));
-  }
-  return std::optional<int64_t>(n);
-}
-
-std::string QueryText(const Ctx& c, const std::string& name) {
-  auto it = c.query.find(name);
-  return it == c.query.end() ? std::string() : it->second;
 }
 
 // ---------------------------------------------------------------- records
@@ -199,7 +205,8 @@ struct App::Impl {
   SessionManager sessions;
   LoginThrottle throttle;
   TotpReplayGuard totp_replay;
-  std::vector<Route> routes;
+  RouteTable table;
+  ApiServices services;
   std::string dummy_hash;  // verified against for unknown users, so timing does not tell them apart
   std::string vocabularies_json, gazetteer_json;
   // Writes go one at a time, so the in-memory indexes follow the database in commit order.
@@ -213,7 +220,8 @@ struct App::Impl {
         pool(std::move(stores)),
         names(std::move(tables)),
         sessions(options.session_idle, options.session_absolute),
-        throttle(options.throttle) {}
+        throttle(options.throttle),
+        services{options, write_mu, [this](const Person& p, const Ctx& c) { return Out(p, c, *c.store); }} {}
 
   // ------------------------------------------------------------ output shaping
 
@@ -431,9 +439,7 @@ struct App::Impl {
   }
 
   void Add(std::string method, std::string path, Permission p, std::vector<std::string> query, Handler h) {
-    Route r{std::move(method), std::move(path), p, std::move(query), std::move(h), {}};
-    r.segments = SplitPath(r.path);
-    routes.push_back(std::move(r));
+    table.Add(std::move(method), std::move(path), p, std::move(query), std::move(h));
   }
 
   // ------------------------------------------------------------ sessions
@@ -451,20 +457,6 @@ struct App::Impl {
     if (expire) c += "; Max-Age=0";
     if (secure) c += "; Secure";
     return c;
-  }
-
-  // Strict decoding of small request objects: unknown fields and wrong types are errors.
-  static Status CheckFields(const json& body, const char* what, const std::map<std::string, json::value_t>& allowed) {
-    if (!body.is_object()) return Error::Invalid(fmt::format("{}: expected a JSON object", what));
-    for (const auto& [k, v] : body.items()) {
-      auto it = allowed.find(k);
-      if (it == allowed.end()) return Error::Invalid(fmt::format("{}: field '{}': unknown field", what, k));
-      if (v.type() != it->second) {
-        const char* type = it->second == json::value_t::string ? "text" : it->second == json::value_t::boolean ? "true or false" : "a value";
-        return Error::Invalid(fmt::format("{}: field '{}': expected {}", what, k, type));
-      }
-    }
-    return Ok();
   }
 
   Response SignIn(Ctx& c) {
@@ -606,259 +598,6 @@ struct App::Impl {
     return Json(200, UserJson(u));
   }
 
-  // ------------------------------------------------------------ urgent cases
-
-  // A case naming a restricted person is shown to analysts and viewers without its free text:
-  // the title becomes the persons' pseudonyms, notes, transition notes and intervention
-  // responses and outcomes are emptied.
-  Result<bool> CaseRedacted(const cases::Case& k, const Ctx& c) const {
-    if (c.sees_restricted()) return false;
-    for (const auto& pid : k.person_ids) {
-      auto p = c.store->GetPerson(pid);
-      if (!p.ok()) return p.error();
-      if (p->sensitivity == Sensitivity::kRestricted) return true;
-    }
-    return false;
-  }
-
-  Result<ordered_json> CaseOut(const cases::Case& k, const Ctx& c) const {
-    DOSSIER_ASSIGN_OR_RETURN(bool redact, CaseRedacted(k, c));
-    ordered_json j = cases::ToJson(k);
-    ordered_json persons = ordered_json::array();
-    std::string pseudonyms;
-    for (const auto& pid : k.person_ids) {
-      const std::string ps = c.store->keyring().Pseudonym("person", pid);
-      persons.push_back({{"id", pid}, {"pseudonym", ps}});
-      pseudonyms += (pseudonyms.empty() ? "" : ", ") + ps;
-    }
-    if (redact) {
-      j["title"] = "Case of " + pseudonyms;
-      j["notes"] = "";
-    }
-    j["persons"] = persons;
-    j["redacted"] = redact;
-    return j;
-  }
-
-  static ordered_json TransitionOut(const cases::Transition& t, bool redact) {
-    ordered_json j = cases::ToJson(t);
-    if (redact) j["note"] = "";
-    return j;
-  }
-  static ordered_json InterventionOut(const cases::Intervention& i, bool redact) {
-    ordered_json j = cases::ToJson(i);
-    if (redact) {
-      j["response"] = "";
-      j["outcome"] = "";
-    }
-    return j;
-  }
-
-  // The body as an object without the server-computed fields a client may echo back; a `field`
-  // that is present must equal `expected` (the id in the path).
-  static Result<json> CaseBody(const Ctx& c, const char* what, const char* field, const std::string& expected) {
-    if (!c.body.is_object()) return Error::Invalid(fmt::format("{}: expected a JSON object", what));
-    json j = c.body;
-    for (const char* computed : {"persons", "redacted", "overdue"}) j.erase(computed);
-    if (field && !expected.empty()) {
-      if (j.contains(field) && (!j[field].is_string() || j[field].get<std::string>() != expected)) {
-        return Error::Invalid(fmt::format("{}: field '{}': must be the id in the path", what, field));
-      }
-      j[field] = expected;
-    }
-    return j;
-  }
-
-  Response ListCases(Ctx& c) {
-    auto limit = QueryInt(c, "limit", 1, kMaxListLimit);
-    if (!limit.ok()) return ErrorResponse(limit.error());
-    auto offset = QueryInt(c, "offset", 0, int64_t{1} << 40);
-    if (!offset.ok()) return ErrorResponse(offset.error());
-    const std::string status = QueryText(c, "status");
-    if (!status.empty() && !cases::ParseStatus(status)) {
-      return Invalid(fmt::format("query: field 'status': unknown status '{}'", status));
-    }
-    const size_t l = static_cast<size_t>(limit->value_or(50)), o = static_cast<size_t>(offset->value_or(0));
-    auto page = c.store->ListCases(l, o, status);
-    if (!page.ok()) return ErrorResponse(page.error());
-    ordered_json items = ordered_json::array();
-    for (const auto& k : page->items) {
-      auto j = CaseOut(k, c);
-      if (!j.ok()) return ErrorResponse(j.error());
-      items.push_back(std::move(*j));
-    }
-    return Json(200, {{"items", std::move(items)}, {"total", page->total}, {"limit", l}, {"offset", o}});
-  }
-
-  Response ReadCase(Ctx& c) {
-    auto k = c.store->GetCase(c.params[0]);
-    if (!k.ok()) return ErrorResponse(k.error());
-    auto j = CaseOut(*k, c);
-    if (!j.ok()) return ErrorResponse(j.error());
-    return Json(200, *j);
-  }
-
-  Response CreateCase(Ctx& c) {
-    auto body = CaseBody(c, "case", nullptr, "");
-    if (!body.ok()) return ErrorResponse(body.error());
-    auto k = cases::CaseFromJson(*body, "case");
-    if (!k.ok()) return ErrorResponse(k.error());
-    std::lock_guard lock(write_mu);
-    auto id = c.store->CreateCase(*k);
-    if (!id.ok()) return ErrorResponse(id.error());
-    auto stored = c.store->GetCase(*id);
-    if (!stored.ok()) return ErrorResponse(stored.error());
-    auto j = CaseOut(*stored, c);
-    if (!j.ok()) return ErrorResponse(j.error());
-    return Json(201, *j);
-  }
-
-  Response UpdateCase(Ctx& c) {
-    const std::string& id = c.params[0];
-    auto body = CaseBody(c, "case", "id", id);
-    if (!body.ok()) return ErrorResponse(body.error());
-    auto k = cases::CaseFromJson(*body, "case");
-    if (!k.ok()) return ErrorResponse(k.error());
-    std::lock_guard lock(write_mu);
-    if (Status s = c.store->UpdateCase(*k); !s.ok()) return ErrorResponse(s.error());
-    return ReadCase(c);
-  }
-
-  Response AddTransition(Ctx& c) {
-    const std::string& id = c.params[0];
-    auto body = CaseBody(c, "transition", "case_id", id);
-    if (!body.ok()) return ErrorResponse(body.error());
-    auto t = cases::TransitionFromJson(*body, "transition");
-    if (!t.ok()) return ErrorResponse(t.error());
-    std::lock_guard lock(write_mu);
-    auto tid = c.store->AddTransition(*t);
-    if (!tid.ok()) return ErrorResponse(tid.error());
-    auto all = c.store->ListTransitions(id);
-    if (!all.ok()) return ErrorResponse(all.error());
-    auto k = c.store->GetCase(id);
-    if (!k.ok()) return ErrorResponse(k.error());
-    auto kj = CaseOut(*k, c);
-    if (!kj.ok()) return ErrorResponse(kj.error());
-    for (const auto& tr : *all) {
-      if (tr.id == *tid) return Json(201, {{"transition", TransitionOut(tr, (*kj)["redacted"].get<bool>())}, {"case", *kj}});
-    }
-    return ErrorResponse(Error::Internal("the transition just recorded was not found"));
-  }
-
-  Response AddIntervention(Ctx& c) {
-    const std::string& id = c.params[0];
-    auto body = CaseBody(c, "intervention", "case_id", id);
-    if (!body.ok()) return ErrorResponse(body.error());
-    auto i = cases::InterventionFromJson(*body, "intervention");
-    if (!i.ok()) return ErrorResponse(i.error());
-    std::lock_guard lock(write_mu);
-    auto iid = c.store->AddIntervention(*i);
-    if (!iid.ok()) return ErrorResponse(iid.error());
-    return StoredIntervention(c, id, *iid, 201);
-  }
-
-  Response UpdateIntervention(Ctx& c) {
-    const std::string& id = c.params[0];
-    const std::string& iid = c.params[1];
-    auto body = CaseBody(c, "intervention", "case_id", id);
-    if (!body.ok()) return ErrorResponse(body.error());
-    if (body->contains("id") && (!(*body)["id"].is_string() || (*body)["id"].get<std::string>() != iid)) {
-      return Invalid("intervention: field 'id': must be the id in the path");
-    }
-    (*body)["id"] = iid;
-    auto i = cases::InterventionFromJson(*body, "intervention");
-    if (!i.ok()) return ErrorResponse(i.error());
-    std::lock_guard lock(write_mu);
-    auto existing = c.store->ListInterventions(id);
-    if (!existing.ok()) return ErrorResponse(existing.error());
-    if (std::none_of(existing->begin(), existing->end(), [&](const auto& e) { return e.id == iid; })) {
-      return ErrorResponse(Error::NotFound(fmt::format("case '{}' has no intervention '{}'", id, iid)));
-    }
-    if (Status s = c.store->UpdateIntervention(*i); !s.ok()) return ErrorResponse(s.error());
-    return StoredIntervention(c, id, iid, 200);
-  }
-
-  Response StoredIntervention(Ctx& c, const std::string& case_id, const std::string& iid, int status) {
-    auto k = c.store->GetCase(case_id);
-    if (!k.ok()) return ErrorResponse(k.error());
-    auto redact = CaseRedacted(*k, c);
-    if (!redact.ok()) return ErrorResponse(redact.error());
-    auto all = c.store->ListInterventions(case_id);
-    if (!all.ok()) return ErrorResponse(all.error());
-    for (const auto& i : *all) {
-      if (i.id == iid) return Json(status, InterventionOut(i, *redact));
-    }
-    return ErrorResponse(Error::Internal("the intervention just recorded was not found"));
-  }
-
-  static ordered_json OverdueJson(const std::vector<cases::OverdueReason>& reasons) {
-    ordered_json out = ordered_json::array();
-    for (const auto& r : reasons) out.push_back({{"what", r.what}, {"record_id", r.record_id}, {"due", r.due.ToString()}});
-    return out;
-  }
-
-  Response Timeline(Ctx& c) {
-    const std::string& id = c.params[0];
-    auto k = c.store->GetCase(id);
-    if (!k.ok()) return ErrorResponse(k.error());
-    auto kj = CaseOut(*k, c);
-    if (!kj.ok()) return ErrorResponse(kj.error());
-    const bool redact = (*kj)["redacted"].get<bool>();
-    auto trs = c.store->ListTransitions(id);
-    if (!trs.ok()) return ErrorResponse(trs.error());
-    auto ivs = c.store->ListInterventions(id);
-    if (!ivs.ok()) return ErrorResponse(ivs.error());
-    ordered_json items = ordered_json::array();
-    for (const auto& e : cases::BuildTimeline(*trs, *ivs)) {
-      ordered_json item = {{"date", e.date.ToString()}, {"type", e.type}};
-      if (e.type == "transition") {
-        item["transition"] = TransitionOut((*trs)[e.index], redact);
-      } else {
-        item["intervention"] = InterventionOut((*ivs)[e.index], redact);
-      }
-      items.push_back(std::move(item));
-    }
-    return Json(200, {{"case", *kj}, {"items", std::move(items)},
-                      {"overdue", OverdueJson(cases::Overdue(*k, *ivs, TodayDays()))}});
-  }
-
-  Response OverdueCases(Ctx& c) {
-    ordered_json items = ordered_json::array();
-    const long today = TodayDays();
-    for (size_t offset = 0;; offset += kMaxListLimit) {
-      auto page = c.store->ListCases(kMaxListLimit, offset, "");
-      if (!page.ok()) return ErrorResponse(page.error());
-      for (const auto& k : page->items) {
-        auto ivs = c.store->ListInterventions(k.id);
-        if (!ivs.ok()) return ErrorResponse(ivs.error());
-        auto reasons = cases::Overdue(k, *ivs, today);
-        if (reasons.empty()) continue;
-        auto kj = CaseOut(k, c);
-        if (!kj.ok()) return ErrorResponse(kj.error());
-        items.push_back({{"case", *kj}, {"overdue", OverdueJson(reasons)}});
-      }
-      if (page->items.size() < kMaxListLimit) break;
-    }
-    return Json(200, {{"items", std::move(items)}});
-  }
-
-  void AddCaseRoutes() {
-    // Case files and their status: administrators and case officers. Interventions: also documenters.
-    constexpr Permission kCaseWrite = Permission::kDelete;  // administrator, case_officer
-    const std::string base = std::string(kApiPrefix) + "/cases";
-    Add("GET", base, Permission::kRead, {"limit", "offset", "status"}, [this](Ctx& c) { return ListCases(c); });
-    Add("POST", base, kCaseWrite, {}, [this](Ctx& c) { return CreateCase(c); });
-    // Before {id}, which would otherwise take "overdue" for a case id.
-    Add("GET", base + "/overdue", Permission::kRead, {}, [this](Ctx& c) { return OverdueCases(c); });
-    Add("GET", base + "/{id}", Permission::kRead, {}, [this](Ctx& c) { return ReadCase(c); });
-    Add("PUT", base + "/{id}", kCaseWrite, {}, [this](Ctx& c) { return UpdateCase(c); });
-    Add("POST", base + "/{id}/transitions", kCaseWrite, {}, [this](Ctx& c) { return AddTransition(c); });
-    Add("POST", base + "/{id}/interventions", Permission::kWrite, {}, [this](Ctx& c) { return AddIntervention(c); });
-    Add("PUT", base + "/{id}/interventions/{intervention_id}", Permission::kWrite, {},
-        [this](Ctx& c) { return UpdateIntervention(c); });
-    Add("GET", base + "/{id}/timeline", Permission::kRead, {}, [this](Ctx& c) { return Timeline(c); });
-  }
-
   // ------------------------------------------------------------ the rest
 
   Response Search(Ctx& c) {
@@ -940,12 +679,6 @@ struct App::Impl {
     gazetteer_json = ordered_json{{"places", places}}.dump();
   }
 
-  static Response Raw(const std::string& body) {
-    Response r;
-    r.body = body;
-    return r;
-  }
-
   void BuildRoutes() {
     const std::string v1(kApiPrefix);
     Add("GET", v1 + "/health", Permission::kPublic, {}, [](Ctx&) { return Json(200, {{"status", "ok"}}); });
@@ -958,7 +691,7 @@ struct App::Impl {
     AddCollection<Incident>("incidents");
     AddCollection<Act>("acts");
     AddCollection<Involvement>("involvements");
-    AddCaseRoutes();
+    AddCaseRoutes(table, services);
     Add("GET", v1 + "/search", Permission::kRead, {"q", "limit"}, [this](Ctx& c) { return Search(c); });
     Add("GET", v1 + "/vocabularies", Permission::kRead, {}, [this](Ctx&) { return Raw(vocabularies_json); });
     Add("GET", v1 + "/gazetteer", Permission::kRead, {}, [this](Ctx&) { return Raw(gazetteer_json); });
@@ -983,7 +716,7 @@ struct App::Impl {
     const Route* route = nullptr;
     std::vector<std::string> params;
     bool path_known = false;
-    for (const auto& r : routes) {
+    for (const auto& r : table.routes()) {
       if (r.segments.size() != segs.size()) continue;
       std::vector<std::string> ps;
       bool match = true;
@@ -1188,7 +921,7 @@ Response App::Handle(const Request& request) {
 
 std::vector<App::RouteInfo> App::Routes() const {
   std::vector<RouteInfo> out;
-  for (const auto& r : impl_->routes) out.push_back({r.method, r.path});
+  for (const auto& r : impl_->table.routes()) out.push_back({r.method, r.path});
   return out;
 }
 

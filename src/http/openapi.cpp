@@ -3,35 +3,32 @@
 #include <nlohmann/json.hpp>
 
 #include "http/api.h"
+#include "http/openapi.h"
 
-namespace dossier::http {
-
-namespace {
-
-using nlohmann::ordered_json;
+namespace dossier::http::openapi {
 
 ordered_json Ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
 
 ordered_json JsonContent(const ordered_json& schema) { return {{"application/json", {{"schema", schema}}}}; }
 
-ordered_json Ok(const std::string& description, const ordered_json& schema) {
+ordered_json Reply(const std::string& description, const ordered_json& schema) {
   return {{"description", description}, {"content", JsonContent(schema)}};
 }
 
 ordered_json Errors() {
   ordered_json out = ordered_json::object();
   for (const char* code : {"400", "401", "403", "404", "409", "413", "415", "429", "500"}) {
-    out[code] = Ok("error", Ref("Error"));
+    out[code] = Reply("error", Ref("Error"));
   }
   return out;
 }
 
-ordered_json Param(const std::string& name, const std::string& in, const std::string& type, bool required = false) {
+ordered_json Param(const std::string& name, const std::string& in, const std::string& type, bool required) {
   return {{"name", name}, {"in", in}, {"required", required}, {"schema", {{"type", type}}}};
 }
 
-ordered_json Operation(const std::string& summary, ordered_json responses, ordered_json params = ordered_json::array(),
-                       const ordered_json& body = nullptr) {
+ordered_json Operation(const std::string& summary, ordered_json responses, ordered_json params,
+                       const ordered_json& body) {
   ordered_json op = {{"summary", summary}, {"parameters", std::move(params)}};
   ordered_json all = Errors();
   for (auto& [k, v] : responses.items()) all[k] = v;
@@ -40,16 +37,28 @@ ordered_json Operation(const std::string& summary, ordered_json responses, order
   return op;
 }
 
+ordered_json Object(ordered_json props, ordered_json required) {
+  return {{"type", "object"}, {"properties", std::move(props)}, {"required", std::move(required)}};
+}
+
+}  // namespace dossier::http::openapi
+
+namespace dossier::http {
+
+namespace {
+
+using namespace openapi;
+
 ordered_json Build() {
   ordered_json paths = ordered_json::object();
   const ordered_json id = ordered_json::array({Param("id", "path", "string", true)});
 
-  paths["/api/v1/health"]["get"] = Operation("Liveness check (no session needed)", {{"200", Ok("ok", {{"type", "object"}})}});
-  paths["/api/v1/openapi.json"]["get"] = Operation("This document", {{"200", Ok("OpenAPI 3 document", {{"type", "object"}})}});
+  paths["/api/v1/health"]["get"] = Operation("Liveness check (no session needed)", {{"200", Reply("ok", {{"type", "object"}})}});
+  paths["/api/v1/openapi.json"]["get"] = Operation("This document", {{"200", Reply("OpenAPI 3 document", {{"type", "object"}})}});
   paths["/api/v1/session"]["post"] =
-      Operation("Sign in; sets the dossier_session cookie", {{"200", Ok("signed in", Ref("Session"))}}, ordered_json::array(),
+      Operation("Sign in; sets the dossier_session cookie", {{"200", Reply("signed in", Ref("Session"))}}, ordered_json::array(),
                 Ref("SignIn"));
-  paths["/api/v1/session"]["get"] = Operation("The current session", {{"200", Ok("signed in", Ref("Session"))}});
+  paths["/api/v1/session"]["get"] = Operation("The current session", {{"200", Reply("signed in", Ref("Session"))}});
   paths["/api/v1/session"]["delete"] = Operation("Sign out", {{"204", {{"description", "signed out"}}}});
 
   const std::pair<const char*, const char*> collections[] = {
@@ -67,17 +76,17 @@ ordered_json Build() {
                            {"total", {{"type", "integer"}}},
                            {"limit", {{"type", "integer"}}},
                            {"offset", {{"type", "integer"}}}}}};
-    paths[base]["get"] = Operation(std::string("List ") + collection, {{"200", Ok("a page", page)}}, filters);
-    paths[base]["post"] = Operation(std::string("Create one of ") + collection, {{"201", Ok("created", Ref(schema))}},
+    paths[base]["get"] = Operation(std::string("List ") + collection, {{"200", Reply("a page", page)}}, filters);
+    paths[base]["post"] = Operation(std::string("Create one of ") + collection, {{"201", Reply("created", Ref(schema))}},
                                     ordered_json::array(), Ref(schema));
-    paths[base + "/{id}"]["get"] = Operation("Read one record", {{"200", Ok("the record", Ref(schema))}}, id);
-    paths[base + "/{id}"]["put"] = Operation("Replace one record", {{"200", Ok("the record as stored", Ref(schema))}}, id, Ref(schema));
+    paths[base + "/{id}"]["get"] = Operation("Read one record", {{"200", Reply("the record", Ref(schema))}}, id);
+    paths[base + "/{id}"]["put"] = Operation("Replace one record", {{"200", Reply("the record as stored", Ref(schema))}}, id, Ref(schema));
     paths[base + "/{id}"]["delete"] = Operation("Delete one record", {{"204", {{"description", "deleted"}}}}, id);
-    paths[base + "/{id}/history"]["get"] = Operation("Audit history of one record", {{"200", Ok("history", Ref("History"))}}, id);
+    paths[base + "/{id}/history"]["get"] = Operation("Audit history of one record", {{"200", Reply("history", Ref("History"))}}, id);
   }
   paths["/api/v1/search"]["get"] = Operation(
       "Find persons by name in any script or romanisation",
-      {{"200", Ok("hits", {{"type", "object"},
+      {{"200", Reply("hits", {{"type", "object"},
                            {"properties",
                             {{"items", {{"type", "array"},
                                         {"items", {{"type", "object"},
@@ -86,55 +95,17 @@ ordered_json Build() {
                                                      {"matched", {{"type", "string"}}},
                                                      {"score", {{"type", "number"}}}}}}}}}}}})}},
       ordered_json::array({Param("q", "query", "string", true), Param("limit", "query", "integer")}));
-  paths["/api/v1/vocabularies"]["get"] = Operation("Controlled vocabularies", {{"200", Ok("vocabularies", {{"type", "object"}})}});
-  paths["/api/v1/gazetteer"]["get"] = Operation("Places", {{"200", Ok("places", {{"type", "object"}})}});
-  paths["/api/v1/dashboard"]["get"] = Operation("Counts and recent changes", {{"200", Ok("dashboard", {{"type", "object"}})}});
-  paths["/api/v1/users"]["get"] = Operation("List accounts (administrator)", {{"200", Ok("accounts", {{"type", "object"}, {"properties", {{"items", {{"type", "array"}, {"items", Ref("User")}}}}}})}});
-  paths["/api/v1/users"]["post"] = Operation("Create an account (administrator)", {{"201", Ok("created", Ref("User"))}},
+  paths["/api/v1/vocabularies"]["get"] = Operation("Controlled vocabularies", {{"200", Reply("vocabularies", {{"type", "object"}})}});
+  paths["/api/v1/gazetteer"]["get"] = Operation("Places", {{"200", Reply("places", {{"type", "object"}})}});
+  paths["/api/v1/dashboard"]["get"] = Operation("Counts and recent changes", {{"200", Reply("dashboard", {{"type", "object"}})}});
+  paths["/api/v1/users"]["get"] = Operation("List accounts (administrator)", {{"200", Reply("accounts", {{"type", "object"}, {"properties", {{"items", {{"type", "array"}, {"items", Ref("User")}}}}}})}});
+  paths["/api/v1/users"]["post"] = Operation("Create an account (administrator)", {{"201", Reply("created", Ref("User"))}},
                                              ordered_json::array(), Ref("NewUser"));
   paths["/api/v1/users/{name}"]["put"] =
-      Operation("Change role, password or state (administrator)", {{"200", Ok("the account", Ref("User"))}},
+      Operation("Change role, password or state (administrator)", {{"200", Reply("the account", Ref("User"))}},
                 ordered_json::array({Param("name", "path", "string", true)}), Ref("UserChange"));
   paths["/api/v1/verify"]["get"] = Operation("Check the audit chain and the stored rows (administrator)",
-                                             {{"200", Ok("report", Ref("VerifyReport"))}});
-
-  // Urgent cases (docs/cases.md).
-  {
-    const ordered_json case_id = ordered_json::array({Param("id", "path", "string", true)});
-    const ordered_json array_of = {{"type", "array"}};
-    ordered_json case_page = {{"type", "object"},
-                              {"properties",
-                               {{"items", {{"type", "array"}, {"items", Ref("Case")}}},
-                                {"total", {{"type", "integer"}}},
-                                {"limit", {{"type", "integer"}}},
-                                {"offset", {{"type", "integer"}}}}}};
-    paths["/api/v1/cases"]["get"] =
-        Operation("List urgent cases", {{"200", Ok("a page", case_page)}},
-                  ordered_json::array({Param("limit", "query", "integer"), Param("offset", "query", "integer"),
-                                       Param("status", "query", "string")}));
-    paths["/api/v1/cases"]["post"] = Operation("Open a case in status reported (administrator, case officer)",
-                                               {{"201", Ok("created", Ref("Case"))}}, ordered_json::array(), Ref("Case"));
-    paths["/api/v1/cases/overdue"]["get"] =
-        Operation("Cases with a passed deadline or an unanswered follow-up",
-                  {{"200", Ok("overdue cases", {{"type", "object"}, {"properties", {{"items", array_of}}}})}});
-    paths["/api/v1/cases/{id}"]["get"] = Operation("Read one case", {{"200", Ok("the case", Ref("Case"))}}, case_id);
-    paths["/api/v1/cases/{id}"]["put"] = Operation("Replace a case's fields other than its status (administrator, case officer)",
-                                                   {{"200", Ok("the case as stored", Ref("Case"))}}, case_id, Ref("Case"));
-    paths["/api/v1/cases/{id}/transitions"]["post"] =
-        Operation("Move a case to another status (administrator, case officer)",
-                  {{"201", Ok("the transition and the case", {{"type", "object"}})}}, case_id, Ref("Transition"));
-    paths["/api/v1/cases/{id}/interventions"]["post"] =
-        Operation("Record an intervention (administrator, case officer, documenter)",
-                  {{"201", Ok("created", Ref("Intervention"))}}, case_id, Ref("Intervention"));
-    ordered_json both = case_id;
-    both.push_back(Param("intervention_id", "path", "string", true));
-    paths["/api/v1/cases/{id}/interventions/{intervention_id}"]["put"] =
-        Operation("Record the response, follow-up date or outcome of an intervention",
-                  {{"200", Ok("the intervention as stored", Ref("Intervention"))}}, both, Ref("Intervention"));
-    paths["/api/v1/cases/{id}/timeline"]["get"] =
-        Operation("Transitions and interventions by date, and why the case is overdue",
-                  {{"200", Ok("timeline", {{"type", "object"}})}}, case_id);
-  }
+                                             {{"200", Reply("report", Ref("VerifyReport"))}});
 
   auto obj = [](ordered_json props, ordered_json required = ordered_json::array()) {
     return ordered_json{{"type", "object"}, {"properties", std::move(props)}, {"required", std::move(required)}};
@@ -159,26 +130,17 @@ ordered_json Build() {
       {"Incident", {{"type", "object"}, {"description", "Interchange JSON of an incident"}}},
       {"Act", {{"type", "object"}, {"description", "Interchange JSON of an act"}}},
       {"Involvement", {{"type", "object"}, {"description", "Interchange JSON of an involvement"}}},
-      {"Case", obj({{"id", str}, {"title", str}, {"person_ids", {{"type", "array"}, {"items", str}}}, {"status", str},
-                    {"risk", str}, {"officer", str}, {"opened", str}, {"next_deadline", {{"type", "string"}, {"nullable", true}}},
-                    {"incident_ids", {{"type", "array"}, {"items", str}}}, {"source_ids", {{"type", "array"}, {"items", str}}},
-                    {"notes", str}},
-                   {"title", "person_ids", "opened"})},
-      {"Transition", obj({{"to", str}, {"date", str}, {"source_ids", {{"type", "array"}, {"items", str}}}, {"note", str}},
-                         {"to", "date", "source_ids"})},
-      {"Intervention", obj({{"id", str}, {"case_id", str}, {"actor", str}, {"target", str}, {"track", str}, {"kind", str},
-                            {"date", str}, {"response", str}, {"follow_up", {{"type", "string"}, {"nullable", true}}},
-                            {"outcome", str}, {"source_ids", {{"type", "array"}, {"items", str}}}},
-                           {"actor", "target", "track", "kind", "date"})},
   };
+  OpenApi api{std::move(paths), std::move(schemas)};
+  DescribeCaseRoutes(api);
   return {{"openapi", "3.0.3"},
           {"info", {{"title", "Dossier API"}, {"version", "1"}, {"description", "See docs/api.md"}}},
           {"servers", ordered_json::array({{{"url", "/"}}})},
           {"components",
-           {{"schemas", schemas},
+           {{"schemas", api.schemas},
             {"securitySchemes", {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "dossier_session"}}}}}}},
           {"security", ordered_json::array({{{"session", ordered_json::array()}}})},
-          {"paths", paths}};
+          {"paths", api.paths}};
 }
 
 }  // namespace

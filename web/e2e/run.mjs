@@ -134,6 +134,18 @@ async function expectText(locator, pattern, { timeout = 10000, not = false } = {
   throw new Error(`expected ${locator} ${not ? 'not ' : ''}to match ${pattern}; text was: ${JSON.stringify(last.slice(0, 400))}`);
 }
 
+// A form field's value, once it equals `expected` (forms fill in after their data loads).
+async function expectValue(locator, expected, { timeout = 10000 } = {}) {
+  const until = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < until) {
+    last = (await locator.count()) > 0 ? await locator.first().inputValue().catch(() => '') : '';
+    if (last === expected) return last;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`expected ${locator} to have the value ${JSON.stringify(expected)}; it was ${JSON.stringify(last)}`);
+}
+
 async function expectVisible(locator, timeout = 10000) {
   await locator.first().waitFor({ state: 'visible', timeout });
 }
@@ -348,8 +360,7 @@ async function scenario() {
   await check('record the person as a victim of the incident (an act), found by name', async () => {
     await page.getByRole('link', { name: 'Add a victim' }).click();
     await expectText(heading(), 'Record a victim in an incident');
-    const incident = await page.locator('#f-incident_id').inputValue();
-    assert(incident === state.incidentId, `incident preselected: ${incident}`);
+    await expectValue(page.locator('#f-incident_id'), state.incidentId);
     await page.locator('#f-victim_id').fill('리설주');
     await page.getByRole('button', { name: 'Find', exact: true }).click();
     await page.getByRole('button', { name: 'Choose 리설주' }).click();

@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { Collection } from './api/types';
 import { Layout } from './components/Layout';
+import { FEATURE_ROUTES } from './features';
 import { LoadError, Loading, PageTitle } from './components/ui';
 import { useI18n } from './i18n';
 import { forgetAllRecords } from './lib/records';
@@ -55,6 +56,7 @@ const ROUTES: Route[] = [
   ['/involvements/:id', (p) => <InvolvementDetail id={p.id} />],
   ['/involvements/:id/edit', (p) => <InvolvementForm id={p.id} />],
   ...COLLECTION_ROUTES,
+  ...FEATURE_ROUTES,
 ];
 
 function Routes() {

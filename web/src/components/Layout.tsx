@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useI18n } from '../i18n';
 import { LANGS, type Lang, type MessageKey } from '../i18n/messages';
+import { FEATURE_NAV } from '../features';
 import { Link, navigate, useLocation } from '../lib/router';
 import { useSession } from '../state/session';
 
@@ -41,6 +42,7 @@ const NAV: { href: string; key: MessageKey }[] = [
   { href: '/persons', key: 'nav.persons' },
   { href: '/incidents', key: 'nav.incidents' },
   { href: '/sources', key: 'nav.sources' },
+  ...FEATURE_NAV,
 ];
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -1,7 +1,11 @@
 // 한국어 인터페이스 문구. en(messages.ts)의 모든 키가 있어야 한다.
+import { ko as casesKo } from '../features/cases/messages';
+import { ko as estimateKo } from '../features/estimate/messages';
+import { ko as evidenceKo } from '../features/evidence/messages';
+import { ko as reviewKo } from '../features/review/messages';
 import type { Messages } from './messages';
 
-export const ko: Messages = {
+const core: Omit<Messages, keyof typeof casesKo | keyof typeof reviewKo | keyof typeof estimateKo | keyof typeof evidenceKo> = {
   'app.name': 'Dossier',
   'app.tagline': '강제송환 기록',
   'nav.skip': '본문으로 건너뛰기',
@@ -285,3 +289,6 @@ export const ko: Messages = {
   'lang.en': 'English',
   'lang.ko': '한국어',
 };
+
+// 기능별 문구는 각 기능 폴더에 있다 (web/src/features/*/messages.ts).
+export const ko: Messages = { ...core, ...casesKo, ...reviewKo, ...estimateKo, ...evidenceKo };

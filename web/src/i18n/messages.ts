@@ -2,7 +2,12 @@
 // and by test/i18n.test.ts). Vocabulary and place labels are not here: they come from the server.
 // "{name}" marks a value filled in at run time.
 
-export const en = {
+import { en as casesEn } from '../features/cases/messages';
+import { en as estimateEn } from '../features/estimate/messages';
+import { en as evidenceEn } from '../features/evidence/messages';
+import { en as reviewEn } from '../features/review/messages';
+
+const core = {
   'app.name': 'Dossier',
   'app.tagline': 'Documenting forced return',
   'nav.skip': 'Skip to main content',
@@ -286,6 +291,9 @@ export const en = {
   'lang.en': 'English',
   'lang.ko': '한국어',
 } as const;
+
+// Each feature keeps its own text (web/src/features/*/messages.ts).
+export const en = { ...core, ...casesEn, ...reviewEn, ...estimateEn, ...evidenceEn } as const;
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;

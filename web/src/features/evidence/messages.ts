@@ -1,0 +1,5 @@
+// Interface text for the evidence vault, ingestion and source text search, in English and Korean.
+// Keys start with "evidence." so they never collide with another feature's.
+export const en = {} as const;
+
+export const ko: Record<keyof typeof en, string> = {};
