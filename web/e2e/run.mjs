@@ -2,12 +2,16 @@
 // Browser end-to-end tests of the web application against the real server.
 //
 //   node web/e2e/run.mjs --dossier build/dev/src/cli/dossier [--web-root web/dist] [--out DIR] [--keep]
+//                        [--only core|FEATURE]
 //
 // Creates a temporary SQLite database and key file (`dossier init`), adds one user per role
 // (`dossier user add`), starts `dossier serve` on a free loopback port, and drives Debian's
 // headless Chromium through playwright-core: sign in, create records through the forms, search,
 // edit, read the history, switch language, and check what a viewer sees of a restricted person.
 // Screenshots of the main pages go to DIR (default build/web-e2e/web-screenshots).
+// After the core scenario below, every feature's scenario in web/e2e/features/*.mjs runs in the
+// same browser against the same server: each exports `default async function (t)` taking the
+// toolkit built in featureToolkit(). `--only` runs just the core or one feature.
 // Prints "N passed, N failed" and exits non-zero when any check failed.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -24,7 +28,7 @@ const repo = resolve(here, '..', '..');
 // ------------------------------------------------------------------------------------ arguments
 
 function parseArgs(argv) {
-  const out = { dossier: process.env.DOSSIER_BIN ?? '', webRoot: join(repo, 'web', 'dist'), out: join(repo, 'build', 'web-e2e', 'web-screenshots'), keep: false, chromium: '/usr/bin/chromium' };
+  const out = { dossier: process.env.DOSSIER_BIN ?? '', webRoot: join(repo, 'web', 'dist'), out: join(repo, 'build', 'web-e2e', 'web-screenshots'), keep: false, chromium: '/usr/bin/chromium', only: '' };
   for (let i = 2; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -36,6 +40,7 @@ function parseArgs(argv) {
     else if (a === '--out') out.out = resolve(next());
     else if (a === '--chromium') out.chromium = next();
     else if (a === '--keep') out.keep = true;
+    else if (a === '--only') out.only = next();
     else throw new Error(`unknown argument ${a}`);
   }
   if (!out.dossier) throw new Error('--dossier PATH (the dossier binary) is required');
@@ -54,6 +59,7 @@ const PASSWORD = 'e2e-Passw0rd-long-enough-2024';
 const USERS = [
   ['admin', 'administrator'],
   ['doc', 'documenter'],
+  ['officer', 'case_officer'],
   ['analyst', 'analyst'],
   ['viewer', 'viewer'],
 ];
@@ -227,7 +233,42 @@ async function main() {
   });
   page.on('pageerror', (err) => consoleProblems.push(`page error: ${err.message}`));
 
-  await scenario();
+  if (!args.only || args.only === 'core') await scenario();
+  const featureDir = join(here, 'features');
+  const features = existsSync(featureDir) ? readdirSync(featureDir).filter((f) => f.endsWith('.mjs')).sort() : [];
+  for (const f of features) {
+    const name = f.replace(/\.mjs$/, '');
+    if (args.only && args.only !== name) continue;
+    const { default: featureScenario } = await import(join(featureDir, f));
+    await featureScenario(featureToolkit(name));
+  }
+}
+
+// What a feature scenario gets: the runner, the page, the server and the shared assertions.
+function featureToolkit(name) {
+  return {
+    name,
+    page: () => page,
+    base,
+    dossier: args.dossier,
+    db,
+    keyFile,
+    work,
+    password: PASSWORD,
+    run,
+    check: (title, fn) => check(`${name}: ${title}`, fn),
+    assert,
+    expectText,
+    expectValue,
+    expectVisible,
+    shot: (file) => shot(`${name}-${file}`),
+    heading,
+    mainEl,
+    signIn,
+    signOut,
+    waitForRecordUrl,
+    freePort,
+  };
 }
 
 const state = {};
