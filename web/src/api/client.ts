@@ -19,7 +19,7 @@ export function setUnauthenticatedHandler(handler: (() => void) | null): void {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-async function request<T>(method: Method, path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<T> {
+export async function request<T>(method: Method, path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;

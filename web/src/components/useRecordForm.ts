@@ -1,4 +1,4 @@
-// State, validation and saving of a record form. Client-side checks run on submit and then on every
+// State, validation and saving of a form. Client-side checks run on submit and then on every
 // change; server errors are shown next to the field they name (or at the top when no such field is
 // on screen).
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
@@ -25,16 +25,20 @@ export function fieldOnScreen(path: string): boolean {
   return document.getElementById(fieldDomId(path)) !== null;
 }
 
-export function useRecordForm<C extends Collection>(opts: {
-  collection: C;
-  id?: string; // editing this record; absent for a new one
-  initial: RecordTypes[C];
-  normalise: (r: RecordTypes[C]) => RecordTypes[C];
-  validate: (r: RecordTypes[C]) => Problems;
+// A form over any object: optional loading of the value to edit, client-side checks, saving, and
+// server errors put next to the fields they name. `save` stores the normalised value and returns
+// the path to show next. Record forms use it through useRecordForm; feature forms directly.
+export function useForm<R extends object>(opts: {
+  initial: R;
+  load?: () => Promise<R>; // editing: the value to start from
+  loadKey?: string; // reloads when it changes
+  normalise: (r: R) => R;
+  validate: (r: R) => Problems;
+  save: (body: R) => Promise<string>;
 }) {
   const { t } = useI18n();
-  const [record, setRecord] = useState<RecordTypes[C]>(opts.initial);
-  const [loaded, setLoaded] = useState(!opts.id);
+  const [record, setRecord] = useState<R>(opts.initial);
+  const [loaded, setLoaded] = useState(!opts.load);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [tried, setTried] = useState(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
@@ -43,9 +47,9 @@ export function useRecordForm<C extends Collection>(opts: {
   const [failedAttempts, setFailedAttempts] = useState(0);
 
   useEffect(() => {
-    if (!opts.id) return;
+    if (!opts.load) return;
     let live = true;
-    api.get(opts.collection, opts.id).then(
+    opts.load().then(
       (r) => {
         if (!live) return;
         setRecord(r);
@@ -56,7 +60,8 @@ export function useRecordForm<C extends Collection>(opts: {
     return () => {
       live = false;
     };
-  }, [opts.collection, opts.id]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [opts.loadKey]);
 
   const problems = useMemo(() => (tried ? opts.validate(opts.normalise(record)) : {}), [tried, record, opts]);
   const errors: Record<string, string> = useMemo(() => {
@@ -65,7 +70,7 @@ export function useRecordForm<C extends Collection>(opts: {
     return { ...out, ...serverErrors };
   }, [problems, serverErrors, t]);
 
-  const update = (change: Partial<RecordTypes[C]>) => {
+  const update = (change: Partial<R>) => {
     setRecord((r) => ({ ...r, ...change }));
     // A server error is about the value that was sent; once the field changes it no longer applies.
     const keys = Object.keys(change);
@@ -88,11 +93,7 @@ export function useRecordForm<C extends Collection>(opts: {
     }
     setSaving(true);
     try {
-      const saved = opts.id
-        ? await api.update(opts.collection, opts.id, body)
-        : await api.create(opts.collection, body);
-      forgetRecord(opts.collection, saved.id);
-      navigate(recordPath(opts.collection, saved.id));
+      navigate(await opts.save(body));
     } catch (err) {
       const mapped = mapApiError(err, fieldOnScreen, (code) => {
         const key = `err.${code}` as MessageKey;
@@ -107,5 +108,27 @@ export function useRecordForm<C extends Collection>(opts: {
     }
   };
 
-  return { record, setRecord, update, errors, formError, saving, submit, loaded, loadError, editing: !!opts.id, failedAttempts };
+  return { record, setRecord, update, errors, formError, saving, submit, loaded, loadError, editing: !!opts.load, failedAttempts };
+}
+
+export function useRecordForm<C extends Collection>(opts: {
+  collection: C;
+  id?: string; // editing this record; absent for a new one
+  initial: RecordTypes[C];
+  normalise: (r: RecordTypes[C]) => RecordTypes[C];
+  validate: (r: RecordTypes[C]) => Problems;
+}) {
+  const { collection, id } = opts;
+  return useForm<RecordTypes[C]>({
+    initial: opts.initial,
+    normalise: opts.normalise,
+    validate: opts.validate,
+    load: id ? () => api.get(collection, id) : undefined,
+    loadKey: `${collection}/${id ?? ''}`,
+    save: async (body) => {
+      const saved = id ? await api.update(collection, id, body) : await api.create(collection, body);
+      forgetRecord(collection, saved.id);
+      return recordPath(collection, saved.id);
+    },
+  });
 }

@@ -24,14 +24,14 @@ export const DATE_PROBLEM_KEYS: Record<DateProblem, MessageKey> = {
 
 const ID_PATTERN = /^[A-Za-z0-9._-]+$/;
 
-function checkId(id: string, out: Problems): void {
+export function checkId(id: string, out: Problems): void {
   // The id may be left empty on creation: the server assigns one.
   if (!id) return;
   if (id.length > 64) out.id = { key: 'v.id_too_long' };
   else if (!ID_PATTERN.test(id)) out.id = { key: 'v.id_chars' };
 }
 
-function checkDate(field: string, value: string | null, out: Problems, required = false, today?: number): void {
+export function checkDate(field: string, value: string | null, out: Problems, required = false, today?: number): void {
   if (value === null || value.trim() === '') {
     if (required) out[field] = { key: 'v.required' };
     return;
@@ -46,7 +46,7 @@ function checkCount(field: string, c: ApproximateCount | null, out: Problems): v
   if (!c.qualifier) out[`${field}.qualifier`] = { key: 'v.required' };
 }
 
-function checkSources(ids: string[], out: Problems): void {
+export function checkSources(ids: string[], out: Problems): void {
   if (ids.length === 0) {
     out.source_ids = { key: 'v.sources_required' };
     return;

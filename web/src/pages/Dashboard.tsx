@@ -1,6 +1,7 @@
 import { api } from '../api/client';
 import { collectionOfKind } from '../api/types';
 import { IncidentChart } from '../components/Chart';
+import { UrgentCasesPanel } from '../features/cases/UrgentCasesPanel';
 import { LoadError, Loading, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n/messages';
@@ -45,6 +46,7 @@ export function Dashboard() {
               <li><Link href="/sources"><span className="counts__n">{data.counts.sources}</span> {t('nav.sources')}</Link></li>
             </ul>
           </section>
+          <UrgentCasesPanel />
           <section aria-labelledby="dash-chart" className="panel dashboard__chart">
             <h2 id="dash-chart">{t('dash.chart_title')}</h2>
             <IncidentChart rows={data.incidents_by_type_year} />

@@ -25,7 +25,7 @@ function labelOnScreen(path: string): string {
   return [group, own].filter(Boolean).join(' › ') || path;
 }
 
-function FormShell({ title, children, errors, formError, saving, cancelHref, onSubmit, attempt }: {
+export function FormShell({ title, children, errors, formError, saving, cancelHref, onSubmit, attempt }: {
   title: string;
   attempt: number;
   children: ReactNode;
@@ -52,7 +52,7 @@ function FormShell({ title, children, errors, formError, saving, cancelHref, onS
   );
 }
 
-function IdField({ value, onChange, error, editing }: { value: string; onChange: (v: string) => void; error?: string; editing: boolean }) {
+export function IdField({ value, onChange, error, editing }: { value: string; onChange: (v: string) => void; error?: string; editing: boolean }) {
   const { t } = useI18n();
   if (editing) return null;
   return (

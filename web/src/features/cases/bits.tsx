@@ -1,0 +1,64 @@
+// Small pieces the case pages share: status and risk labels and badges, the persons of a case as
+// the server lets the reader see them, the overdue marker.
+import type { Person } from '../../api/types';
+import { RestrictedBadge } from '../../components/ui';
+import { useI18n, type T } from '../../i18n';
+import type { MessageKey } from '../../i18n/messages';
+import { personName } from '../../lib/display';
+import { Link, recordPath } from '../../lib/router';
+import type { CaseFile, CaseStatus, OverdueReason, Risk } from './api';
+
+export function statusLabel(t: T, s: CaseStatus | string): string {
+  const key = `cases.status_${s}` as MessageKey;
+  const text = t(key);
+  return text === key ? s : text;
+}
+
+export function riskLabel(t: T, r: Risk | string): string {
+  const key = `cases.risk_${r}` as MessageKey;
+  const text = t(key);
+  return text === key ? r : text;
+}
+
+export function casePath(id: string, suffix = ''): string {
+  return recordPath('cases', id, suffix);
+}
+
+export function StatusBadge({ status }: { status: CaseStatus }) {
+  const { t } = useI18n();
+  return <span className={`badge case-status case-status--${status}`}>{statusLabel(t, status)}</span>;
+}
+
+export function RiskBadge({ risk }: { risk: Risk }) {
+  const { t } = useI18n();
+  return <span className={`badge case-risk case-risk--${risk}`}>{riskLabel(t, risk)}</span>;
+}
+
+// A marker that does not rely on colour: the word is always there.
+export function OverdueBadge() {
+  const { t } = useI18n();
+  return <span className="badge case-overdue">{t('cases.overdue')}</span>;
+}
+
+// The persons of a case, named as the server returned them to this reader: the pseudonym with a
+// badge for a restricted person the role may not see, else the name.
+export function CasePersons({ c, persons, inline }: { c: CaseFile; persons: Map<string, Person | null> | undefined; inline?: boolean }) {
+  const { t } = useI18n();
+  const items = c.person_ids.map((id) => {
+    const p = persons?.get(id);
+    const pseudonym = c.persons?.find((x) => x.id === id)?.pseudonym;
+    return (
+      <li key={id}>
+        <Link href={recordPath('persons', id)}>{p ? personName(p, t) : pseudonym ?? id}</Link>
+        {(p?.redacted || (!p && c.redacted)) && <> <RestrictedBadge /></>}
+      </li>
+    );
+  });
+  return <ul className={inline ? 'plain case-persons--inline' : 'plain'}>{items}</ul>;
+}
+
+export function overdueText(t: T, r: OverdueReason): string {
+  return r.what === 'deadline'
+    ? t('cases.overdue_deadline', { due: r.due })
+    : t('cases.overdue_follow_up', { due: r.due });
+}
