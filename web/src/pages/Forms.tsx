@@ -15,7 +15,7 @@ import {
 import { useReference } from '../state/reference';
 
 // The label a field shows, for the error summary: "Name 1 › Name as written".
-function labelOnScreen(path: string): string {
+export function labelOnScreen(path: string): string {
   const el = document.getElementById(fieldDomId(path));
   if (!el) return path;
   const own = el.tagName === 'FIELDSET'

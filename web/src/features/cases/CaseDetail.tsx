@@ -16,6 +16,7 @@ import { useSession } from '../../state/session';
 import { canManageCases, canRecordInterventions, casesApi, type Intervention, type Timeline, type TimelineItem } from './api';
 import { CasePersons, casePath, OverdueBadge, overdueText, RiskBadge, StatusBadge, statusLabel } from './bits';
 import { overdueFor } from './logic';
+import { CaseAlertsPanel } from './alerts/AlertList';
 
 interface CaseView {
   timeline: Timeline;
@@ -176,6 +177,7 @@ export function CaseDetail({ id }: { id: string }) {
           )}
         </section>
       </div>
+      <CaseAlertsPanel caseFile={c} />
     </article>
   );
 }

@@ -8,16 +8,19 @@ import { personName } from '../../lib/display';
 import { Link, recordPath } from '../../lib/router';
 import type { CaseFile, CaseStatus, OverdueReason, Risk } from './api';
 
-export function statusLabel(t: T, s: CaseStatus | string): string {
-  const key = `cases.status_${s}` as MessageKey;
+// "cases.status_verified", "cases.alert_status_draft", ...: the code itself when no text exists.
+export function codeLabel(t: T, prefix: string, code: string): string {
+  const key = `${prefix}${code}` as MessageKey;
   const text = t(key);
-  return text === key ? s : text;
+  return text === key ? code : text;
+}
+
+export function statusLabel(t: T, s: CaseStatus | string): string {
+  return codeLabel(t, 'cases.status_', s);
 }
 
 export function riskLabel(t: T, r: Risk | string): string {
-  const key = `cases.risk_${r}` as MessageKey;
-  const text = t(key);
-  return text === key ? r : text;
+  return codeLabel(t, 'cases.risk_', r);
 }
 
 export function casePath(id: string, suffix = ''): string {
