@@ -50,6 +50,10 @@ class CaseRoutes {
     }
     j["persons"] = persons;
     j["redacted"] = redact;
+    // The statuses the workflow allows next, so a client offers only those (the server checks again).
+    ordered_json next = ordered_json::array();
+    for (cases::CaseStatus s : cases::AllowedNext(k.status)) next.push_back(cases::StatusName(s));
+    j["allowed_next"] = std::move(next);
     return j;
   }
 
@@ -72,7 +76,7 @@ class CaseRoutes {
   static Result<json> CaseBody(const Ctx& c, const char* what, const char* field, const std::string& expected) {
     if (!c.body.is_object()) return Error::Invalid(fmt::format("{}: expected a JSON object", what));
     json j = c.body;
-    for (const char* computed : {"persons", "redacted", "overdue"}) j.erase(computed);
+    for (const char* computed : {"persons", "redacted", "overdue", "allowed_next"}) j.erase(computed);
     if (field && !expected.empty()) {
       if (j.contains(field) && (!j[field].is_string() || j[field].get<std::string>() != expected)) {
         return Error::Invalid(fmt::format("{}: field '{}': must be the id in the path", what, field));
