@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -112,6 +113,9 @@ struct LcmcrOptions {
   int64_t thin = 20;         // iterations per kept draw
   uint64_t seed = 1;
   double alpha_shape = 0.25, alpha_rate = 0.25;  // Gamma prior on the concentration
+  // Called now and then with the fraction of sweeps done (0..1); returning false stops the run,
+  // which then fails with kConflict ("stopped"). For servers that must not wait on a long run.
+  std::function<bool(double)> progress;
 };
 
 struct LcmcrResult {
@@ -138,6 +142,13 @@ struct EstimateOptions {
   LcmcrOptions lcmcr;
 };
 
+// A caution as a stable code (for translations) with the values its text names, e.g.
+// {"little_overlap", {{"linked", "12"}, {"observed", "300"}}}.
+struct CautionCode {
+  std::string code;
+  std::vector<std::pair<std::string, std::string>> values;
+};
+
 // What a caller shows: the point estimate (MLE of the selected log-linear model, or LCMCR
 // posterior median) with a 95% interval, diagnostics by name, and cautions in plain words.
 struct Estimate {
@@ -149,7 +160,17 @@ struct Estimate {
   std::vector<std::pair<std::string, double>> diagnostics;  // e.g. {"bic", 200.1}, {"rhat", 1.0}
   std::string model;                 // selected log-linear model, e.g. "[12,13,45]"
   std::vector<std::string> cautions; // empty when nothing calls for care
+  std::vector<CautionCode> caution_codes;  // the same cautions, same order, as codes
+  std::vector<int64_t> draws;        // LCMCR: posterior draws of N, chains one after another
 };
+
+// Counts of values in equal-width bins of whole numbers [lo, hi], for drawing a posterior.
+struct HistogramBin {
+  int64_t lo = 0, hi = 0;  // inclusive
+  int64_t count = 0;
+};
+// At most `max_bins` bins covering min..max of `values` (none when `values` is empty).
+std::vector<HistogramBin> Histogram(const std::vector<int64_t>& values, int max_bins);
 
 // Refuses (kInvalidArgument, with the reason) a table no method can use: fewer than 2 lists,
 // no one observed, or no overlap between any lists.

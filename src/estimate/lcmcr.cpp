@@ -33,26 +33,31 @@ class Sampler {
       n_ += table.counts[i];
     }
     P_ = patterns_.size();
+    for (uint32_t x : patterns_) {
+      for (int j = 0; j < J_; ++j) bits_.push_back(static_cast<uint8_t>((x >> j) & 1u));
+    }
+    onoff_.assign(static_cast<size_t>(2 * J_ * K_), 0.0);
+    zeros_.assign(static_cast<size_t>(J_), 0);
     lam_.assign(static_cast<size_t>(J_ * K_), 0.5);
     pi_.assign(K_, 1.0 / K_);
-    v_.assign(K_, 0.0);
     m_.assign(P_ * K_, 0);
     m0_.assign(K_, 0);
     nk_.assign(K_, 0);
     sjk_.assign(static_cast<size_t>(J_ * K_), 0);
     w_.assign(K_, 0.0);
     order_.resize(K_);
+    head_.resize(K_);
+    tail_.resize(K_);
     std::iota(order_.begin(), order_.end(), 0);
     // Dispersed start: parameters drawn from the prior.
     alpha_ = 1.0;
     for (double& l : lam_) l = rng_.Uniform();
     double rest = 1.0;
     for (int k = 0; k < K_ - 1; ++k) {
-      v_[k] = rng_.Beta(1.0, alpha_);
-      pi_[k] = v_[k] * rest;
-      rest *= 1.0 - v_[k];
+      const double v = rng_.Beta(1.0, alpha_);
+      pi_[k] = v * rest;
+      rest *= 1.0 - v;
     }
-    v_[K_ - 1] = 1.0;
     pi_[K_ - 1] = rest;
   }
 
@@ -60,28 +65,27 @@ class Sampler {
     // The sequential binomials visit classes by decreasing weight, so the first draws take
     // most people and the remainder soon becomes small enough to place one by one.
     std::sort(order_.begin(), order_.end(), [&](int a, int b) { return pi_[a] > pi_[b]; });
+    // onoff_[(2j + b) K + k] = P(membership bit b on list j | class k): the weights below are
+    // products over lists of contiguous rows, without branches, and vectorise over classes.
+    for (int k = 0; k < K_; ++k) {
+      for (int j = 0; j < J_; ++j) {
+        const double l = lam_[static_cast<size_t>(k * J_ + j)];
+        onoff_[static_cast<size_t>(2 * j * K_ + k)] = 1.0 - l;
+        onoff_[static_cast<size_t>((2 * j + 1) * K_ + k)] = l;
+      }
+    }
     // 1. Classes of observed people, one multinomial per pattern.
     for (size_t p = 0; p < P_; ++p) {
-      const uint32_t x = patterns_[p];
+      const uint8_t* b = &bits_[p * static_cast<size_t>(J_)];
+      Weights(b);
       double total = 0;
-      for (int k = 0; k < K_; ++k) {
-        double w = pi_[k];
-        const double* l = &lam_[static_cast<size_t>(k * J_)];
-        for (int j = 0; j < J_; ++j) w *= (x >> j) & 1u ? l[j] : 1.0 - l[j];
-        w_[k] = w;
-        total += w;
-      }
+      for (int k = 0; k < K_; ++k) total += w_[k];
       Multinomial(counts_[p], total, &m_[p * K_]);
     }
     // 2. Unobserved people: how many, then their classes.
+    Weights(zeros_.data());
     double pi0 = 0;
-    for (int k = 0; k < K_; ++k) {
-      double w = pi_[k];
-      const double* l = &lam_[static_cast<size_t>(k * J_)];
-      for (int j = 0; j < J_; ++j) w *= 1.0 - l[j];
-      w_[k] = w;
-      pi0 += w;
-    }
+    for (int k = 0; k < K_; ++k) pi0 += w_[k];
     pi0 = std::min(pi0, 1.0 - 1e-12);
     n0_ = rng_.NegativeBinomial(static_cast<double>(n_), 1.0 - pi0);
     Multinomial(n0_, pi0, m0_.data());
@@ -89,42 +93,56 @@ class Sampler {
     std::fill(nk_.begin(), nk_.end(), 0);
     std::fill(sjk_.begin(), sjk_.end(), 0);
     for (size_t p = 0; p < P_; ++p) {
-      const uint32_t x = patterns_[p];
+      const uint8_t* b = &bits_[p * static_cast<size_t>(J_)];
       for (int k = 0; k < K_; ++k) {
         const int64_t c = m_[p * K_ + k];
         if (c == 0) continue;
         nk_[k] += c;
         int64_t* s = &sjk_[static_cast<size_t>(k * J_)];
-        for (int j = 0; j < J_; ++j) {
-          if ((x >> j) & 1u) s[j] += c;
-        }
+        for (int j = 0; j < J_; ++j) s[j] += c * b[j];
       }
     }
     for (int k = 0; k < K_; ++k) nk_[k] += m0_[k];
     for (int k = 0; k < K_; ++k) {
+      if (nk_[k] == 0) {  // Beta(1, 1): the prior
+        for (int j = 0; j < J_; ++j) lam_[static_cast<size_t>(k * J_ + j)] = rng_.Uniform();
+        continue;
+      }
       for (int j = 0; j < J_; ++j) {
         const int64_t s = sjk_[static_cast<size_t>(k * J_ + j)];
         lam_[static_cast<size_t>(k * J_ + j)] =
             rng_.Beta(1.0 + static_cast<double>(s), 1.0 + static_cast<double>(nk_[k] - s));
       }
     }
-    // 4. Stick-breaking weights.
+    // 4. Stick-breaking weights, V_k ~ Beta(1 + n_k, alpha + n_{>k}), drawn as two Gamma variates
+    // in log space. With a small alpha, 1 - V of an empty class is often far below 1e-16: forming
+    // V and then log(1 - V) in doubles would cap log(1 - V) near -37 and inflate the alpha draw
+    // (which depends on the sum of these logs), and with it the number of classes in use.
     int64_t above = 0;
     for (int k = 0; k < K_; ++k) above += nk_[k];
-    double rest = 1.0, sum_log = 0;
+    double log_rest = 0;  // log of prod_{h<k} (1 - V_h)
     for (int k = 0; k < K_ - 1; ++k) {
       above -= nk_[k];
-      double v = rng_.Beta(1.0 + static_cast<double>(nk_[k]), alpha_ + static_cast<double>(above));
-      v = std::min(v, 1.0 - 1e-15);
-      v_[k] = v;
-      pi_[k] = v * rest;
-      rest *= 1.0 - v;
-      sum_log += std::log1p(-v);
+      const double lx = rng_.LogGamma(1.0 + static_cast<double>(nk_[k]));
+      const double ly = rng_.LogGamma(alpha_ + static_cast<double>(above));
+      const double ls = std::max(lx, ly) + std::log1p(std::exp(-std::abs(lx - ly)));
+      pi_[k] = std::exp(log_rest + lx - ls);
+      log_rest += ly - ls;
     }
-    pi_[K_ - 1] = rest;
-    // 5. Concentration.
-    alpha_ = rng_.Gamma(a_ + K_ - 1) / (b_ - sum_log);
+    pi_[K_ - 1] = std::exp(log_rest);
+    // 5. Concentration: alpha ~ Gamma(a + K - 1, b - sum_k log(1 - V_k)).
+    alpha_ = rng_.Gamma(a_ + K_ - 1) / (b_ - log_rest);
     alpha_ = std::max(alpha_, 1e-300);
+  }
+
+  // w_[k] = pi_k * prod_j P(bit b[j] on list j | class k).
+  void Weights(const uint8_t* b) {
+    double* __restrict w = w_.data();
+    for (int k = 0; k < K_; ++k) w[k] = pi_[k];
+    for (int j = 0; j < J_; ++j) {
+      const double* __restrict f = &onoff_[static_cast<size_t>((2 * j + b[j]) * K_)];
+      for (int k = 0; k < K_; ++k) w[k] *= f[k];
+    }
   }
 
   int64_t N() const { return n_ + n0_; }
@@ -136,41 +154,66 @@ class Sampler {
   int64_t n() const { return n_; }
 
  private:
-  // Splits `count` people among classes with weights w_[k] (summing to `total`).
-  // Splits `count` people among classes with weights w_[k] (summing to `total`): conditional
-  // binomials while many people are left, then one categorical draw per remaining person.
-  // Both are exact draws from the same multinomial.
+  // Splits `count` people among classes with weights w_[k] (summing to `total`); exact.
+  // Classes with a negligible share of the weight (most of the K when few are in use) form one
+  // group: how many people go to any of them is a single binomial, nearly always 0, and those few
+  // are placed one by one. The other classes take conditional binomials in order of decreasing
+  // weight while many people are left, then one categorical draw per remaining person.
   void Multinomial(int64_t count, double total, int64_t* out) {
     constexpr int64_t kOneByOne = 12;
     std::fill(out, out + K_, 0);
-    double mass = total;
-    int64_t left = count;
-    int i = 0;
-    for (; i < K_ - 1 && left > kOneByOne; ++i) {
+    if (count <= 0) return;
+    const double cut = total * 1e-6;
+    int heads = 0, tails = 0;
+    double tail_mass = 0, head_mass = 0;
+    for (int i = 0; i < K_; ++i) {
       const int k = order_[i];
+      if (w_[k] >= cut) {
+        head_[heads++] = k;
+        head_mass += w_[k];
+      } else {
+        tail_[tails++] = k;
+        tail_mass += w_[k];
+      }
+    }
+    int64_t left = count;
+    if (tail_mass > 0) {
+      const int64_t m = rng_.Binomial(left, tail_mass / (head_mass + tail_mass));
+      OneByOne(m, tail_.data(), tails, tail_mass, out);
+      left -= m;
+    }
+    double mass = head_mass;
+    int i = 0;
+    for (; i < heads - 1 && left > kOneByOne; ++i) {
+      const int k = head_[i];
       const double p = w_[k] / mass;
       const int64_t b = p >= 1.0 ? left : rng_.Binomial(left, p);
-      out[k] = b;
+      out[k] += b;
       left -= b;
       mass -= w_[k];
       if (!(mass > 0)) break;
     }
     if (left == 0) return;
-    if (i >= K_ - 1 || !(mass > 0)) {
-      out[order_[std::min(i, K_ - 1)]] += left;
+    if (i >= heads - 1 || !(mass > 0)) {
+      out[head_[std::min(i, heads - 1)]] += left;
       return;
     }
-    // Recompute the remaining mass exactly (the running difference can lose precision).
+    // The remaining mass summed afresh (the running difference can lose precision).
     double rest = 0;
-    for (int r = i; r < K_; ++r) rest += w_[order_[r]];
-    for (int64_t person = 0; person < left; ++person) {
-      double u = rng_.Uniform() * rest;
-      int r = i;
-      for (; r < K_ - 1; ++r) {
-        u -= w_[order_[r]];
+    for (int r = i; r < heads; ++r) rest += w_[head_[r]];
+    OneByOne(left, head_.data() + i, heads - i, rest, out);
+  }
+
+  // Places `people` one at a time among `n` classes with weights w_ summing to `mass`.
+  void OneByOne(int64_t people, const int* classes, int n, double mass, int64_t* out) {
+    for (int64_t person = 0; person < people; ++person) {
+      double u = rng_.Uniform() * mass;
+      int r = 0;
+      for (; r < n - 1; ++r) {
+        u -= w_[classes[r]];
         if (u < 0) break;
       }
-      ++out[order_[r]];
+      ++out[classes[r]];
     }
   }
 
@@ -182,9 +225,10 @@ class Sampler {
   size_t P_ = 0;
   int64_t n_ = 0, n0_ = 0;
   double alpha_ = 1.0;
-  std::vector<double> lam_, pi_, v_, w_;
+  std::vector<uint8_t> bits_, zeros_;  // P x J: is pattern p on list j; J zeros
+  std::vector<double> lam_, pi_, w_, onoff_;
   std::vector<int64_t> m_, m0_, nk_, sjk_;
-  std::vector<int> order_;
+  std::vector<int> order_, head_, tail_;
 };
 
 Status Check(const PatternTable& table, const LcmcrOptions& o) {
@@ -280,13 +324,27 @@ Result<LcmcrResult> FitLcmcr(const PatternTable& table, const LcmcrOptions& o) {
   DOSSIER_RETURN_IF_ERROR(Check(table, o));
   LcmcrResult r;
   double occupied = 0;
+  const double total = static_cast<double>(o.chains) * static_cast<double>(o.burnin + o.samples * o.thin);
+  int64_t done = 0;
+  // Every 4,096 sweeps: report progress; false from the caller stops the run.
+  auto go_on = [&] {
+    ++done;
+    return !o.progress || (done & 4095) != 0 || o.progress(static_cast<double>(done) / total);
+  };
+  const Error stopped = Error::Conflict("the estimation was stopped before it finished");
   for (int c = 0; c < o.chains; ++c) {
     Sampler s(table, o, ChainSeed(o.seed, c));
-    for (int64_t i = 0; i < o.burnin; ++i) s.Sweep();
+    for (int64_t i = 0; i < o.burnin; ++i) {
+      s.Sweep();
+      if (!go_on()) return stopped;
+    }
     std::vector<int64_t> draws;
     draws.reserve(static_cast<size_t>(o.samples));
     for (int64_t d = 0; d < o.samples; ++d) {
-      for (int64_t t = 0; t < o.thin; ++t) s.Sweep();
+      for (int64_t t = 0; t < o.thin; ++t) {
+        s.Sweep();
+        if (!go_on()) return stopped;
+      }
       draws.push_back(s.N());
       occupied += s.Occupied();
     }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <vector>
 
 namespace dossier::estimate::internal {
 
@@ -57,8 +58,10 @@ class Rng {
     return u * f;
   }
 
-  // Gamma(shape, 1): Marsaglia & Tsang (2000), with the U^(1/a) boost for shape < 1.
+  // Gamma(shape, 1): Marsaglia & Tsang (2000), with the U^(1/a) boost for shape < 1; shape 1
+  // (the Beta(1, 1) and empty-class draws of the sampler) is an exponential.
   double Gamma(double shape) {
+    if (shape == 1.0) return -std::log(Uniform());
     if (shape < 1.0) {
       const double g = Gamma(shape + 1.0);
       return g * std::pow(Uniform(), 1.0 / shape);
@@ -79,7 +82,15 @@ class Rng {
     }
   }
 
+  // log of a Gamma(shape, 1) draw, exact even when the draw itself underflows (shape << 1):
+  // log G(a) = log G(a + 1) + log(U) / a.
+  double LogGamma(double shape) {
+    if (shape < 1.0) return std::log(Gamma(shape + 1.0)) + std::log(Uniform()) / shape;
+    return std::log(Gamma(shape));
+  }
+
   double Beta(double a, double b) {
+    if (a == 1.0 && b == 1.0) return Uniform();
     const double x = Gamma(a);
     const double y = Gamma(b);
     const double s = x + y;
@@ -144,7 +155,7 @@ class Rng {
     const double alpha = (2.83 + 5.1 / b) * sq;
     const double vr = 0.92 - 4.2 / b;
     const double urvr = 0.86 * vr;
-    double log_fm = 0.0;
+    double log_fm = 0.0, log_r = 0.0;
     bool have_log_fm = false;
     for (;;) {
       double v = Uniform();
@@ -177,12 +188,25 @@ class Rng {
         continue;
       }
       if (!have_log_fm) {
-        log_fm = -std::lgamma(m + 1.0) - std::lgamma(nd - m + 1.0) + m * std::log(r);
+        log_r = std::log(r);
+        log_fm = -LogFactorial(m) - LogFactorial(nd - m) + m * log_r;
         have_log_fm = true;
       }
-      const double log_fk = -std::lgamma(kd + 1.0) - std::lgamma(nd - kd + 1.0) + kd * std::log(r);
+      const double log_fk = -LogFactorial(kd) - LogFactorial(nd - kd) + kd * log_r;
       if (std::log(v) <= log_fk - log_fm) return static_cast<int64_t>(kd);
     }
+  }
+
+  // log(k!) for a whole number k >= 0: from a table below 4096 (the class counts of most
+  // tables), else lgamma.
+  static double LogFactorial(double k) {
+    static constexpr int kTable = 4096;
+    static const std::vector<double> table = [] {
+      std::vector<double> t(kTable);
+      for (int i = 1; i < kTable; ++i) t[static_cast<size_t>(i)] = t[static_cast<size_t>(i - 1)] + std::log(static_cast<double>(i));
+      return t;
+    }();
+    return k < kTable ? table[static_cast<size_t>(k)] : std::lgamma(k + 1.0);
   }
 
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

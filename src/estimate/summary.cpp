@@ -1,4 +1,5 @@
 // One estimate per table or stratum, with the plain-language cautions a reader needs.
+#include <algorithm>
 #include <bit>
 #include <cmath>
 
@@ -10,8 +11,17 @@ namespace dossier::estimate {
 
 namespace {
 
+// Adds a caution in words and, for translations, as a code with the values the words contain.
+void Caution(Estimate& e, std::string code, std::vector<std::pair<std::string, std::string>> values,
+             std::string text) {
+  e.cautions.push_back(std::move(text));
+  e.caution_codes.push_back({std::move(code), std::move(values)});
+}
+
+std::string Whole(double v) { return fmt::format("{:.0f}", v); }
+
 // Checks that hold for every method; refuses tables that carry no information about N.
-Status CheckOverlap(const PatternTable& t, std::vector<std::string>* cautions) {
+Status CheckOverlap(const PatternTable& t, Estimate* e) {
   const int J = static_cast<int>(t.lists.size());
   if (J < 2) return Error::Invalid("estimation needs at least 2 lists");
   const int64_t n = t.Observed();
@@ -39,13 +49,13 @@ Status CheckOverlap(const PatternTable& t, std::vector<std::string>* cautions) {
   if (!isolated.empty()) {
     std::string names;
     for (const auto& s : isolated) names += (names.empty() ? "" : ", ") + s;
-    cautions->push_back(fmt::format(
+    Caution(*e, "isolated_lists", {{"lists", names}}, fmt::format(
         "No one on list(s) {} appears on any other list: nothing links them to the rest, so their part of "
         "the estimate rests on model assumptions alone.",
         names));
   }
   if (multi < 20) {
-    cautions->push_back(fmt::format(
+    Caution(*e, "little_overlap", {{"linked", std::to_string(multi)}, {"observed", std::to_string(n)}}, fmt::format(
         "Only {} of {} people appear on more than one list. With so little overlap the estimate can be far "
         "from the truth; treat it as a rough indication, not a number to publish.",
         multi, n));
@@ -61,7 +71,7 @@ Status CheckOverlap(const PatternTable& t, std::vector<std::string>* cautions) {
     }
   }
   if (zero_pairs > 0) {
-    cautions->push_back(fmt::format(
+    Caution(*e, "pairs_without_overlap", {{"pairs", std::to_string(zero_pairs)}}, fmt::format(
         "{} pair(s) of lists have no one in common; models with a dependence between such lists cannot be "
         "estimated and are fitted at a boundary.",
         zero_pairs));
@@ -72,16 +82,16 @@ Status CheckOverlap(const PatternTable& t, std::vector<std::string>* cautions) {
 void IntervalCautions(Estimate& e) {
   const double n = static_cast<double>(e.n_observed);
   if (!std::isfinite(e.upper)) {
-    e.cautions.push_back(
+    Caution(e, "no_upper_limit", {},
         "The 95% interval has no upper limit: these lists cannot rule out a very large number of people "
         "never documented. Do not report the point estimate on its own.");
   } else if (e.upper - e.lower > 1.5 * std::max(1.0, e.estimate - n) && e.upper > 2.0 * e.estimate) {
-    e.cautions.push_back(fmt::format(
+    Caution(e, "wide_interval", {{"lower", Whole(e.lower)}, {"upper", Whole(e.upper)}}, fmt::format(
         "The 95% interval ({:.0f} to {:.0f}) is very wide: the data say little about how many were missed.",
         e.lower, e.upper));
   }
   if (e.estimate > 5.0 * n) {
-    e.cautions.push_back(fmt::format(
+    Caution(e, "extrapolation", {{"ratio", fmt::format("{:.1f}", e.estimate / n)}}, fmt::format(
         "The estimate is {:.1f} times the number documented: most of it is extrapolation from the overlap "
         "pattern, and depends heavily on the model.",
         e.estimate / n));
@@ -112,17 +122,19 @@ Result<Estimate> LogLinearEstimate(const PatternTable& t, const LogLinearOptions
     e.diagnostics.emplace_back("average_upper", r.average_upper);
   }
   if (m.boundary) {
-    e.cautions.push_back(fmt::format(
+    Caution(e, "boundary", {{"model", m.name}}, fmt::format(
         "The selected model {} sits at a boundary (a fitted pattern count is zero): one of its dependence "
         "parameters is not identifiable from these lists, so its estimate is not reliable.",
         m.name));
   }
   if (m.df == 0) {
-    e.cautions.push_back("The selected model is saturated (no degrees of freedom left): its fit cannot be checked.");
+    Caution(e, "saturated", {}, "The selected model is saturated (no degrees of freedom left): its fit cannot be checked.");
   }
   if (r.weight_best < 0.5 && r.models.size() > 1) {
     const double other = r.models[1].estimate;
-    e.cautions.push_back(fmt::format(
+    Caution(e, "model_uncertain",
+            {{"weight", Whole(100 * r.weight_best)}, {"other_model", r.models[1].name}, {"other_estimate", Whole(other)}},
+            fmt::format(
         "Model choice is uncertain: the selected model carries {:.0f}% of the weight, and the next best ({}) "
         "gives {:.0f}. Compare with --average or --method lcmcr.",
         100 * r.weight_best, r.models[1].name, other));
@@ -134,6 +146,7 @@ Result<Estimate> LogLinearEstimate(const PatternTable& t, const LogLinearOptions
 Result<Estimate> LcmcrEstimate(const PatternTable& t, const LcmcrOptions& o, Estimate e) {
   DOSSIER_ASSIGN_OR_RETURN(LcmcrResult r, FitLcmcr(t, o));
   e.method = "lcmcr";
+  for (const auto& chain : r.draws) e.draws.insert(e.draws.end(), chain.begin(), chain.end());
   e.estimate = r.median;
   e.lower = r.lower;
   e.upper = r.upper;
@@ -148,13 +161,13 @@ Result<Estimate> LcmcrEstimate(const PatternTable& t, const LcmcrOptions& o, Est
                    {"thin", static_cast<double>(o.thin)},
                    {"seed", static_cast<double>(o.seed)}};
   if (r.rhat > 1.1) {
-    e.cautions.push_back(fmt::format(
+    Caution(e, "not_converged", {{"rhat", fmt::format("{:.2f}", r.rhat)}}, fmt::format(
         "The sampler's chains disagree (R-hat {:.2f} > 1.1): the result is not yet reliable; run longer "
         "(more burn-in and samples).",
         r.rhat));
   }
   if (r.ess < 400) {
-    e.cautions.push_back(fmt::format(
+    Caution(e, "few_effective_draws", {{"ess", Whole(r.ess)}}, fmt::format(
         "Only about {:.0f} effectively independent draws: the interval ends are imprecise; run longer.", r.ess));
   }
   IntervalCautions(e);
@@ -163,19 +176,38 @@ Result<Estimate> LcmcrEstimate(const PatternTable& t, const LcmcrOptions& o, Est
 
 }  // namespace
 
+std::vector<HistogramBin> Histogram(const std::vector<int64_t>& values, int max_bins) {
+  std::vector<HistogramBin> bins;
+  if (values.empty() || max_bins < 1) return bins;
+  const auto [lo_it, hi_it] = std::minmax_element(values.begin(), values.end());
+  const int64_t lo = *lo_it, span = *hi_it - lo + 1;
+  // Whole-number bins of equal width, so no bin holds more possible values than another.
+  const int64_t width = (span + max_bins - 1) / max_bins;
+  const int64_t count = (span + width - 1) / width;
+  for (int64_t b = 0; b < count; ++b) bins.push_back({lo + b * width, lo + (b + 1) * width - 1, 0});
+  for (int64_t v : values) ++bins[static_cast<size_t>((v - lo) / width)].count;
+  return bins;
+}
+
 Result<Estimate> EstimateTable(const PatternTable& table, const EstimateOptions& options) {
   Estimate e;
   e.lists = static_cast<int>(table.lists.size());
   e.n_observed = table.Observed();
-  DOSSIER_RETURN_IF_ERROR(CheckOverlap(table, &e.cautions));
+  DOSSIER_RETURN_IF_ERROR(CheckOverlap(table, &e));
   if (options.method == Method::kLogLinear) return LogLinearEstimate(table, options.loglinear, std::move(e));
   return LcmcrEstimate(table, options.lcmcr, std::move(e));
 }
 
 Result<std::vector<Estimate>> EstimateStrata(const std::vector<StratumTable>& strata, const EstimateOptions& options) {
   std::vector<Estimate> out;
+  EstimateOptions o = options;
   for (const auto& s : strata) {
-    auto r = EstimateTable(s.table, options);
+    if (options.lcmcr.progress) {
+      // The caller sees the fraction of all strata done.
+      const double done = static_cast<double>(out.size()), total = static_cast<double>(strata.size());
+      o.lcmcr.progress = [&options, done, total](double f) { return options.lcmcr.progress((done + f) / total); };
+    }
+    auto r = EstimateTable(s.table, o);
     if (!r.ok()) {
       if (s.key.empty()) return r.error();
       return Error{r.error().code, fmt::format("stratum {}: {}", s.label, r.error().message)};

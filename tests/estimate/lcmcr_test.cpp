@@ -141,10 +141,50 @@ TEST(Lcmcr, EstimateReportsMedianIntervalAndDiagnostics) {
     has_ess = has_ess || k == "ess";
   }
   EXPECT_TRUE(has_rhat && has_ess);
+  // The pooled draws come along for a caller to chart, and each caution also as a code.
+  EXPECT_EQ(e->draws.size(), 2u * 200u);
+  ASSERT_EQ(e->caution_codes.size(), e->cautions.size());
   // 200 draws per chain cannot give 400 effective draws: the shortfall is said.
   bool short_run = false;
   for (const auto& c : e->cautions) short_run = short_run || c.find("effectively independent") != std::string::npos;
   EXPECT_TRUE(short_run);
+  bool coded = false;
+  for (const auto& c : e->caution_codes) coded = coded || c.code == "few_effective_draws";
+  EXPECT_TRUE(coded);
+}
+
+TEST(Histogram, EqualWidthWholeNumberBinsCoverEveryDrawOnce) {
+  const std::vector<int64_t> draws = {300, 301, 301, 350, 399, 400, 305, 333};
+  auto bins = Histogram(draws, 4);
+  ASSERT_EQ(bins.size(), 4u);  // 300..400 is 101 values: 4 bins of 26
+  EXPECT_EQ(bins.front().lo, 300);
+  EXPECT_EQ(bins.back().hi, 403);
+  int64_t total = 0;
+  for (size_t i = 0; i < bins.size(); ++i) {
+    EXPECT_EQ(bins[i].hi - bins[i].lo + 1, 26);
+    if (i) EXPECT_EQ(bins[i].lo, bins[i - 1].hi + 1);
+    total += bins[i].count;
+  }
+  EXPECT_EQ(total, 8);
+  EXPECT_EQ(bins[0].count, 4);  // 300, 301, 301, 305
+  EXPECT_EQ(Histogram({7, 7, 7}, 40).size(), 1u);
+  EXPECT_TRUE(Histogram({}, 40).empty());
+}
+
+TEST(Lcmcr, ARunCanBeFollowedAndStopped) {
+  PatternTable t{{"a", "b", "c"}, {1, 2, 3, 4, 5, 6, 7}, {60, 49, 4, 247, 112, 142, 12}};
+  LcmcrOptions o{.classes = 5, .chains = 2, .burnin = 20000, .samples = 100, .thin = 1, .seed = 7};
+  double last = 0;
+  o.progress = [&](double f) {
+    EXPECT_GE(f, last);
+    last = f;
+    return f < 0.25;
+  };
+  auto r = FitLcmcr(t, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kConflict);
+  EXPECT_GE(last, 0.25);
+  EXPECT_LT(last, 0.5);
 }
 
 TEST(Coverage, LcmcrIntervalsCoverTheTrueSizeOfSimulatedPopulations) {
