@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   dossier::cli::AddServeCommands(app);
   dossier::cli::AddReviewCommands(app);
   dossier::cli::AddCaseCommands(app);
+  dossier::cli::AddReportCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -95,5 +95,6 @@ Status CheckFields(const json& body, const char* what, const std::map<std::strin
 // ---- route modules, one file each
 
 void AddCaseRoutes(RouteTable& table, ApiServices& services);  // api_cases.cpp
+void AddReportRoutes(RouteTable& table, ApiServices& services);  // api_reports.cpp
 
 }  // namespace dossier::http
