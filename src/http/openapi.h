@@ -15,6 +15,7 @@ struct OpenApi {
 };
 
 void DescribeCaseRoutes(OpenApi& api);  // api_cases.cpp
+void DescribeReportRoutes(OpenApi& api);  // api_reports.cpp
 
 namespace openapi {
 
