@@ -2,10 +2,11 @@
 import { ko as casesKo } from '../features/cases/messages';
 import { ko as estimateKo } from '../features/estimate/messages';
 import { ko as evidenceKo } from '../features/evidence/messages';
+import { ko as reportsKo } from '../features/reports/messages';
 import { ko as reviewKo } from '../features/review/messages';
 import type { Messages } from './messages';
 
-const core: Omit<Messages, keyof typeof casesKo | keyof typeof reviewKo | keyof typeof estimateKo | keyof typeof evidenceKo> = {
+const core: Omit<Messages, keyof typeof casesKo | keyof typeof reviewKo | keyof typeof estimateKo | keyof typeof evidenceKo | keyof typeof reportsKo> = {
   'app.name': 'Dossier',
   'app.tagline': '강제송환 기록',
   'nav.skip': '본문으로 건너뛰기',
@@ -291,4 +292,4 @@ const core: Omit<Messages, keyof typeof casesKo | keyof typeof reviewKo | keyof 
 };
 
 // 기능별 문구는 각 기능 폴더에 있다 (web/src/features/*/messages.ts).
-export const ko: Messages = { ...core, ...casesKo, ...reviewKo, ...estimateKo, ...evidenceKo };
+export const ko: Messages = { ...core, ...casesKo, ...reviewKo, ...estimateKo, ...evidenceKo, ...reportsKo };

@@ -5,6 +5,7 @@
 import { en as casesEn } from '../features/cases/messages';
 import { en as estimateEn } from '../features/estimate/messages';
 import { en as evidenceEn } from '../features/evidence/messages';
+import { en as reportsEn } from '../features/reports/messages';
 import { en as reviewEn } from '../features/review/messages';
 
 const core = {
@@ -293,7 +294,7 @@ const core = {
 } as const;
 
 // Each feature keeps its own text (web/src/features/*/messages.ts).
-export const en = { ...core, ...casesEn, ...reviewEn, ...estimateEn, ...evidenceEn } as const;
+export const en = { ...core, ...casesEn, ...reviewEn, ...estimateEn, ...evidenceEn, ...reportsEn } as const;
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
