@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RISKS, STATUSES, type CaseFile, type Intervention } from '../src/features/cases/api';
-import { byUrgency, deadlineSoon, isOpen, validateCase, validateIntervention, validateTransition } from '../src/features/cases/logic';
+import { byUrgency, isOpen, validateCase, validateIntervention, validateTransition } from '../src/features/cases/logic';
 import { en } from '../src/i18n/messages';
 import { daysFromCivil } from '../src/lib/dates';
 
@@ -78,17 +78,6 @@ describe('urgency', () => {
   it('counts a case as open until it is closed', () => {
     expect(isOpen(aCase({ status: 'executed' }))).toBe(true);
     expect(isOpen(aCase({ status: 'closed' }))).toBe(false);
-  });
-
-  it('finds deadlines within the window that have not passed, for open cases only', () => {
-    expect(deadlineSoon(aCase({ next_deadline: '2025-03-20' }), 14, TODAY)).toBe(true);
-    expect(deadlineSoon(aCase({ next_deadline: '2025-03-10' }), 14, TODAY)).toBe(true);
-    expect(deadlineSoon(aCase({ next_deadline: '2025-03-09' }), 14, TODAY)).toBe(false);
-    expect(deadlineSoon(aCase({ next_deadline: '2025-04-30' }), 14, TODAY)).toBe(false);
-    // A month-precise deadline of this month has not passed yet.
-    expect(deadlineSoon(aCase({ next_deadline: '2025-03' }), 14, TODAY)).toBe(true);
-    expect(deadlineSoon(aCase({ next_deadline: '2025-03-20', status: 'closed' }), 14, TODAY)).toBe(false);
-    expect(deadlineSoon(aCase(), 14, TODAY)).toBe(false);
   });
 
   it('orders critical before high, then the nearest deadline, cases without one last', () => {

@@ -70,6 +70,20 @@ export interface Timeline {
   overdue: OverdueReason[];
 }
 
+// Something overdue or falling due soon (GET /reminders): a case deadline or an intervention's
+// follow-up. `title` is pseudonymised for roles that may not see a restricted person.
+export interface Reminder {
+  case_id: string;
+  title: string;
+  officer: string;
+  risk: Risk;
+  status: CaseStatus;
+  what: 'deadline' | 'follow_up';
+  record_id: string;
+  due: string;
+  days_left: number;
+}
+
 export interface CasePage {
   items: CaseFile[];
   total: number;
@@ -89,6 +103,8 @@ export const casesApi = {
   list: (params: { limit?: number; offset?: number; status?: string } = {}) =>
     request<CasePage>('GET', `/cases${queryString(params)}`),
   overdue: () => request<{ items: { case: CaseFile; overdue: OverdueReason[] }[] }>('GET', '/cases/overdue'),
+  reminders: (days = 14) =>
+    request<{ today: string; overdue: Reminder[]; upcoming: Reminder[] }>('GET', `/reminders${queryString({ days })}`),
   get: (id: string) => request<CaseFile>('GET', `/cases/${enc(id)}`),
   create: (c: CaseFile) => request<CaseFile>('POST', '/cases', caseBody(c)),
   update: (id: string, c: CaseFile) => request<CaseFile>('PUT', `/cases/${enc(id)}`, caseBody(c)),

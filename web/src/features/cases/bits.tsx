@@ -4,8 +4,9 @@ import type { Person } from '../../api/types';
 import { RestrictedBadge } from '../../components/ui';
 import { useI18n, type T } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { personName } from '../../lib/display';
+import { countText, personName } from '../../lib/display';
 import { Link, recordPath } from '../../lib/router';
+import { useReference } from '../../state/reference';
 import type { CaseFile, CaseStatus, OverdueReason, Risk } from './api';
 
 // "cases.status_verified", "cases.alert_status_draft", ...: the code itself when no text exists.
@@ -45,8 +46,9 @@ export function OverdueBadge() {
 
 // The persons of a case, named as the server returned them to this reader: the pseudonym with a
 // badge for a restricted person the role may not see, else the name.
-export function CasePersons({ c, persons, inline }: { c: CaseFile; persons: Map<string, Person | null> | undefined; inline?: boolean }) {
+export function CasePersons({ c, persons }: { c: CaseFile; persons: Map<string, Person | null> | undefined }) {
   const { t } = useI18n();
+  const ref = useReference();
   const items = c.person_ids.map((id) => {
     const p = persons?.get(id);
     const pseudonym = c.persons?.find((x) => x.id === id)?.pseudonym;
@@ -54,10 +56,16 @@ export function CasePersons({ c, persons, inline }: { c: CaseFile; persons: Map<
       <li key={id}>
         <Link href={recordPath('persons', id)}>{p ? personName(p, t) : pseudonym ?? id}</Link>
         {(p?.redacted || (!p && c.redacted)) && <> <RestrictedBadge /></>}
+        {p && p.unit !== 'individual' && (
+          <span className="muted">
+            {' '}({[ref.label('counting_units', p.unit), countText(p.group_size, ref.label('count_qualifiers', p.group_size?.qualifier))]
+              .filter(Boolean).join(', ')})
+          </span>
+        )}
       </li>
     );
   });
-  return <ul className={inline ? 'plain case-persons--inline' : 'plain'}>{items}</ul>;
+  return <ul className="plain">{items}</ul>;
 }
 
 export function overdueText(t: T, r: OverdueReason): string {

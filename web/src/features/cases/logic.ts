@@ -1,7 +1,7 @@
 // Pure rules of the case pages: client-side checks mirroring src/cases/cases.cpp (the server checks
 // again and its refusal is shown next to the field it names), what counts as open, and which
 // deadlines are near. Unit-tested in web/test/cases.test.ts.
-import { earliestDay, latestDay, parsePartialDate, todayDays } from '../../lib/dates';
+import { earliestDay, latestDay, parsePartialDate } from '../../lib/dates';
 import { checkDate, checkId, checkSources, DATE_PROBLEM_KEYS, type Problems } from '../../lib/validate';
 import type { CaseFile, Intervention, OverdueReason, Transition } from './api';
 import { riskRank } from './api';
@@ -66,15 +66,6 @@ function earliestDayOf(text: string): number {
 // A case still needs work until it is closed.
 export function isOpen(c: CaseFile): boolean {
   return c.status !== 'closed';
-}
-
-// The next deadline falls within `days` days from today and has not passed.
-export function deadlineSoon(c: CaseFile, days = 14, today: number = todayDays()): boolean {
-  if (!isOpen(c) || !c.next_deadline) return false;
-  const r = parsePartialDate(c.next_deadline);
-  if (!r.ok) return false;
-  const last = latestDay(r.date);
-  return last >= today && earliestDayOf(c.next_deadline) <= today + days;
 }
 
 // Open cases, most urgent first: by risk, then the nearest deadline (none last), then title.
