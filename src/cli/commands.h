@@ -15,6 +15,7 @@ void AddLinkCommands(CLI::App& app);      // link
 void AddServeCommands(CLI::App& app);     // serve, user, verify
 void AddReviewCommands(CLI::App& app);    // review list|confirm|reject|split|undo
 void AddCaseCommands(CLI::App& app);      // case add|list|show|transition|intervene
+void AddAlertCommands(CLI::App& app);     // case alert ..., case officer-email, subscriber, deliver
 void AddReportCommands(CLI::App& app);    // report templates|stats|submission|hxl
 
 }  // namespace dossier::cli

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   dossier::cli::AddServeCommands(app);
   dossier::cli::AddReviewCommands(app);
   dossier::cli::AddCaseCommands(app);
+  dossier::cli::AddAlertCommands(app);  // after AddCaseCommands: adds `case alert`
   dossier::cli::AddReportCommands(app);
   try {
     app.parse(argc, argv);

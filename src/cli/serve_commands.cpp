@@ -12,6 +12,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "cases/delivery.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/database_options.h"
@@ -35,6 +36,10 @@ struct ServeOpts {
   size_t max_body = 1024 * 1024;
   int idle_minutes = 30;
   int absolute_hours = 12;
+  // Delivery of alerts and digests (docs/cases.md): relay, sender, pass interval, first retry wait.
+  std::string smtp, mail_from = "dossier@localhost";
+  double deliver_every_seconds = 30;
+  int64_t retry_base_ms = 0;
 };
 
 struct UserOpts {
@@ -90,7 +95,16 @@ void Serve(const ServeOpts& o) {
   for (int i = 0; i < connections; ++i) {
     stores.push_back(OrExit(OpenSqliteStore(o.db.db_path, key, LoadedCatalog())));
   }
+  // The delivery worker has a connection of its own.
+  auto delivery_store = OrExit(OpenSqliteStore(o.db.db_path, key, LoadedCatalog()));
+  delivery_store->SetActor("delivery");
   sodium_memzero(key.passphrase.data(), key.passphrase.size());
+  cases::DeliveryOptions delivery;
+  if (!o.smtp.empty()) delivery.smtp = OrExit(cases::ParseSmtpRelay(o.smtp, o.mail_from));
+  if (o.retry_base_ms > 0) delivery.retry.base = std::chrono::milliseconds(o.retry_base_ms);
+  if (!(o.deliver_every_seconds > 0 && o.deliver_every_seconds <= 3600)) {
+    Exit(Error::Invalid("--deliver-every: more than 0 and at most 3600 seconds"));
+  }
 
   spdlog::info("loading name tables");
   auto tables = OrExit(linkage::LoadNameTables());
@@ -111,7 +125,12 @@ void Serve(const ServeOpts& o) {
   OrExit(server.Listen());
   spdlog::info("listening on http://{}:{}/ with {} threads and {} store connections", so.address, server.port(),
                so.threads, connections);
+  cases::DeliveryWorker worker(*delivery_store, delivery);
+  worker.Start(std::chrono::milliseconds(static_cast<int64_t>(o.deliver_every_seconds * 1000)));
+  spdlog::info("delivery worker: a pass every {} s, e-mail {}", o.deliver_every_seconds,
+               o.smtp.empty() ? "off (no --smtp)" : "via " + o.smtp);
   server.Run(/*handle_signals=*/true);
+  worker.Stop();  // finishes the send in progress; the outbox keeps the rest
   spdlog::info("stopped");
 }
 
@@ -190,6 +209,10 @@ void AddServeCommands(CLI::App& app) {
   serve->add_option("--max-body", so->max_body, "Largest request body in bytes (default 1 MiB)");
   serve->add_option("--session-idle-minutes", so->idle_minutes, "Sign out after this long without a request (default 30)");
   serve->add_option("--session-max-hours", so->absolute_hours, "Sign out after this long in any case (default 12)");
+  serve->add_option("--smtp", so->smtp, "SMTP relay HOST:PORT for alert e-mail and digests (no STARTTLS/AUTH)");
+  serve->add_option("--mail-from", so->mail_from, "Sender address of alert e-mail and digests");
+  serve->add_option("--deliver-every", so->deliver_every_seconds, "Seconds between delivery passes (default 30)");
+  serve->add_option("--retry-base-ms", so->retry_base_ms, "Wait after a first failed delivery (default 30000)");
   serve->callback([so] { Serve(*so); });
 
   auto* user = app.add_subcommand("user", "Manage accounts")->require_subcommand(1);

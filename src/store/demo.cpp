@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 namespace dossier {
@@ -218,6 +220,7 @@ class DemoWriter {
       if (options_.progress) options_.progress(written);
     }
     DOSSIER_RETURN_IF_ERROR(WriteShenyang2012Case());
+    DOSSIER_RETURN_IF_ERROR(WriteShenyang2012Alert());
     DOSSIER_RETURN_IF_ERROR(WriteSyntheticCases());
     return summary_;
   }
@@ -620,6 +623,41 @@ class DemoWriter {
                                            PartialDate::Month(2012, 2), "src-shenyang2012-hrc"));
       return intervention("civ-shenyang2012-protests", "other", "prc_mfa", "public_campaign", "protest",
                           PartialDate::Month(2012, 2), "src-shenyang2012-protests");
+    });
+  }
+
+  // An approved urgent-action alert on the Shenyang 2012 case (the group by its pseudonym: it has
+  // no names) asking partners to press UN mechanisms for the group's whereabouts, and one demo
+  // subscriber that reads the Atom feed. Composed and approved under two demo names, so the
+  // four-eyes rule holds; the deadline is a fixed date like the synthetic cases' deadlines.
+  Status WriteShenyang2012Alert() {
+    DOSSIER_ASSIGN_OR_RETURN(cases::Case c, store_.GetCase("case-shenyang2012"));
+    DOSSIER_ASSIGN_OR_RETURN(auto transitions, store_.ListTransitions(c.id));
+    std::vector<cases::AlertPerson> persons;
+    for (const auto& pid : c.person_ids) {
+      DOSSIER_ASSIGN_OR_RETURN(Person p, store_.GetPerson(pid));
+      persons.push_back({pid, store_.keyring().Pseudonym("person", pid), cases::PersonDisplayName(p, "en"),
+                         cases::PersonDisplayName(p, "ko"), p.unit, p.group_size});
+    }
+    std::optional<cases::Transition> latest;
+    if (!transitions.empty()) latest = transitions.back();
+    const cases::AlertContext ctx{c, persons, latest, store_.catalog()};
+    cases::AlertDraft d;
+    d.case_id = c.id;
+    d.actions = {"request_whereabouts", "urge_fair_treatment"};
+    d.contacts = {"un_sr_dprk", "un_wgad"};
+    d.respond_by = PartialDate::Day(2030, 6, 30);
+    const std::string now = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
+    DOSSIER_ASSIGN_OR_RETURN(cases::Alert a, cases::Compose(d, ctx, "demo", now, DaysFromCivil(2025, 1, 10)));
+    a.id = "alert-shenyang2012";
+    return store_.Transaction([&]() -> Status {
+      DOSSIER_RETURN_IF_ERROR(StatusOf(store_.CreateAlert(a)));
+      DOSSIER_RETURN_IF_ERROR(cases::Approve(a, "demo-reviewer", now));
+      DOSSIER_RETURN_IF_ERROR(store_.SaveAlert(a, cases::AlertStatus::kDraft, "approve", {}));
+      cases::Subscriber s;
+      s.name = "Demo partner (Atom feed only)";
+      s.language = "both";
+      return StatusOf(store_.PutSubscriber(s));
     });
   }
 

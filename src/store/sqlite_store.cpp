@@ -106,6 +106,36 @@ CREATE TABLE case_interventions(
   case_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.case_id')) VIRTUAL) STRICT;
 CREATE INDEX case_interventions_case ON case_interventions(case_id);
 )sql",
+      // Urgent-action alerts (sqlite_store_alerts.cpp): alerts, partners, the delivery outbox with
+      // every attempt, officers' digest addresses. `lease_until` (outside the audited row) keeps two
+      // workers from sending the same row at once.
+      R"sql(
+CREATE TABLE alerts(
+  id TEXT PRIMARY KEY, data TEXT NOT NULL, note BLOB, texts BLOB, release BLOB,
+  case_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.case_id')) VIRTUAL,
+  status TEXT GENERATED ALWAYS AS (json_extract(data, '$.status')) VIRTUAL,
+  composed_at TEXT GENERATED ALWAYS AS (json_extract(data, '$.composed_at')) VIRTUAL) STRICT;
+CREATE INDEX alerts_case ON alerts(case_id);
+CREATE TABLE alert_subscribers(
+  id TEXT PRIMARY KEY, data TEXT NOT NULL, webhook_secret BLOB, email BLOB, feed_token BLOB,
+  feed_index TEXT GENERATED ALWAYS AS (json_extract(data, '$.feed_index')) VIRTUAL) STRICT;
+CREATE INDEX alert_subscribers_feed ON alert_subscribers(feed_index);
+CREATE TABLE alert_deliveries(
+  id TEXT PRIMARY KEY, data TEXT NOT NULL, recipient BLOB, payload BLOB, lease_until INTEGER NOT NULL DEFAULT 0,
+  key TEXT GENERATED ALWAYS AS (json_extract(data, '$.key')) VIRTUAL,
+  alert_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.alert_id')) VIRTUAL,
+  subscriber_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.subscriber_id')) VIRTUAL,
+  status TEXT GENERATED ALWAYS AS (json_extract(data, '$.status')) VIRTUAL,
+  next_attempt_ms INTEGER GENERATED ALWAYS AS (json_extract(data, '$.next_attempt_ms')) VIRTUAL) STRICT;
+CREATE UNIQUE INDEX alert_deliveries_key ON alert_deliveries(key);
+CREATE INDEX alert_deliveries_alert ON alert_deliveries(alert_id);
+CREATE INDEX alert_deliveries_due ON alert_deliveries(status, next_attempt_ms);
+CREATE TABLE alert_attempts(
+  id TEXT PRIMARY KEY, data TEXT NOT NULL,
+  delivery_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.delivery_id')) VIRTUAL) STRICT;
+CREATE INDEX alert_attempts_delivery ON alert_attempts(delivery_id);
+CREATE TABLE officer_contacts(id TEXT PRIMARY KEY, data TEXT NOT NULL, email BLOB) STRICT;
+)sql",
   };
   return kMigrations;
 }

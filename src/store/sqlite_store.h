@@ -101,7 +101,16 @@ struct SideTable {
 inline const SideTable kCaseTable{"case", "cases", {"title", "notes"}};
 inline const SideTable kTransitionTable{"case_transition", "case_transitions", {"note"}};
 inline const SideTable kInterventionTable{"case_intervention", "case_interventions", {"response", "outcome"}};
-inline const SideTable* const kSideTables[] = {&kCaseTable, &kTransitionTable, &kInterventionTable};
+// Urgent-action alerts (sqlite_store_alerts.cpp): texts, notes, released names, partners' secrets
+// and addresses, and what goes out are sealed.
+inline const SideTable kAlertTable{"alert", "alerts", {"note", "texts", "release"}};
+inline const SideTable kSubscriberTable{"alert_subscriber", "alert_subscribers", {"webhook_secret", "email", "feed_token"}};
+inline const SideTable kDeliveryTable{"alert_delivery", "alert_deliveries", {"recipient", "payload"}};
+inline const SideTable kAttemptTable{"alert_attempt", "alert_attempts", {}};
+inline const SideTable kOfficerContactTable{"officer_contact", "officer_contacts", {"email"}};
+inline const SideTable* const kSideTables[] = {&kCaseTable, &kTransitionTable, &kInterventionTable, &kAlertTable,
+                                               &kSubscriberTable, &kDeliveryTable, &kAttemptTable,
+                                               &kOfficerContactTable};
 
 class SqliteStore final : public Store {
  public:
@@ -205,7 +214,32 @@ class SqliteStore final : public Store {
   Status UpdateIntervention(const cases::Intervention& i) override;
   Result<std::vector<cases::Intervention>> ListInterventions(const std::string& case_id) const override;
 
+  Result<std::string> CreateAlert(const cases::Alert& a) override;
+  Status SaveAlert(const cases::Alert& a, cases::AlertStatus expected, const std::string& action,
+                   const std::vector<cases::Delivery>& enqueue) override;
+  Result<cases::Alert> GetAlert(const std::string& id) const override;
+  Result<Page<cases::Alert>> ListAlerts(const std::string& case_id, const std::string& status, size_t limit,
+                                        size_t offset) const override;
+  Result<std::string> PutSubscriber(const cases::Subscriber& s) override;
+  Result<cases::Subscriber> GetSubscriber(const std::string& id) const override;
+  Result<std::vector<cases::Subscriber>> ListSubscribers() const override;
+  Result<cases::Subscriber> FindSubscriberByFeedToken(const std::string& token) const override;
+  Result<int> EnqueueDeliveries(const std::vector<cases::Delivery>& rows) override;
+  Result<std::vector<cases::Delivery>> ClaimDueDeliveries(int64_t now_ms, int64_t lease_ms, const std::string& channel,
+                                                          size_t limit) override;
+  Result<std::vector<cases::Delivery>> ListDeliveries(const std::string& alert_id) const override;
+  Status RecordDeliveryAttempt(const std::string& delivery_id, const cases::DeliveryAttempt& attempt,
+                               int64_t next_attempt_ms) override;
+  Status PutOfficerContact(const cases::OfficerContact& c) override;
+  Result<std::vector<cases::OfficerContact>> ListOfficerContacts() const override;
+
  private:
+  // Alerts: queue rows (skipping keys already queued), cancel pending rows WHERE column = value,
+  // read deliveries with their attempts.
+  Result<int> EnqueueLocked(const std::vector<cases::Delivery>& rows);
+  Status CancelPendingLocked(const char* column, const std::string& value);
+  Result<std::vector<cases::Delivery>> SelectDeliveries(const std::string& where, const std::vector<std::string>& args,
+                                                        bool with_attempts) const;
   // Urgent-case tables: write, read, digest and audit one row.
   bool SideExists(const SideTable& t, const std::string& id) const;
   Status WriteSide(const SideTable& t, const std::string& id, const ordered_json& full, bool insert);
