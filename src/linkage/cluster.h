@@ -24,6 +24,7 @@ struct ClusterOptions {
 };
 
 // Cluster id per record (0..k-1, numbered in record order); singletons get their own id.
+// record_count must be below 2^31.
 std::vector<uint32_t> ClusterPairs(uint32_t record_count, const std::vector<ScoredPair>& pairs,
                                    const ClusterOptions& options);
 // With `weight_of`, the guard also counts pairs between the two groups that are not in `pairs`

@@ -182,7 +182,7 @@ Status CheckBlockingRule(const BlockingRule& rule, const ModelOptions& model) {
 }
 
 Result<LinkResult> Link(const NameTables& tables, const std::vector<LinkRecord>& records, const LinkOptions& options) {
-  if (records.size() >= UINT32_MAX) return Error::Invalid("too many records");
+  if (records.size() >= (size_t{1} << 31)) return Error::Invalid("too many records (at most 2^31 - 1)");
   LinkResult result;
   auto t0 = Clock::now();
   const int threads = std::max(1, options.threads);
@@ -362,7 +362,16 @@ Result<LinkResult> Link(const NameTables& tables, const std::vector<LinkRecord>&
     if (w >= review_w) kept[t].push_back({i, j, static_cast<float>(w), c.pattern});
   });
   result.stats.comparisons += result.stats.candidate_pairs;
-  for (auto& k : kept) result.pairs.insert(result.pairs.end(), k.begin(), k.end());
+  size_t kept_total = 0;
+  for (const auto& k : kept) kept_total += k.size();
+  result.pairs.reserve(kept_total);
+  for (auto& k : kept) {
+    result.pairs.insert(result.pairs.end(), k.begin(), k.end());
+    std::vector<ScoredPair>().swap(k);
+  }
+  // The blocking indexes are not needed any more; free them before clustering, the peak.
+  std::vector<RuleIndex>().swap(index);
+  std::vector<Group>().swap(groups);
   std::sort(result.pairs.begin(), result.pairs.end(),
             [](const ScoredPair& x, const ScoredPair& y) { return std::pair(x.a, x.b) < std::pair(y.a, y.b); });
   result.stats.seconds_score = Since(t2);

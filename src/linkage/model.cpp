@@ -10,6 +10,10 @@
 #include <type_traits>
 
 namespace dossier::linkage {
+
+// One reading's codes and letters fill two cache lines exactly (see PreparedRecord).
+static_assert(sizeof(PreparedRecord::InlineReading) == 128);
+
 namespace {
 
 const std::vector<std::string> kNameLevels = {"null", "exact", "hanja_or_pinyin", "phonetic_key",
@@ -72,20 +76,47 @@ PartCode CodeOf(const NamePart& p) {
   return c;
 }
 
-int NamePartLevel(const NamePart& a, const NamePart& b, const PartCode& ca, const PartCode& cb) {
+// The level of one name part. F is the type of the Jaro-Winkler forms: bytes from the record's
+// inline text, or the u32 strings of NameForms (same letters, same result).
+template <typename F>
+int NamePartLevel(const PartCode& ca, const PartCode& cb, F fa, F fb, std::string_view ka, std::string_view kb) {
   if (!ca.present || !cb.present) return 0;
   bool hanja_both = ca.hanja && cb.hanja;
   if (ca.fuzzy == cb.fuzzy && (!hanja_both || ca.hanja == cb.hanja)) return 1;
   if ((hanja_both && ca.hanja == cb.hanja) || (ca.pinyin && ca.pinyin == cb.pinyin)) return 2;
   if (ca.key && ca.key == cb.key) return 3;
   double jw = 0;
-  if (JwCouldReach(a.fuzzy, b.fuzzy, ca.fuzzy_letters, cb.fuzzy_letters, 0.80)) jw = JaroWinkler(a.fuzzy, b.fuzzy);
+  if (JwCouldReach(fa, fb, ca.fuzzy_letters, cb.fuzzy_letters, 0.80)) jw = JaroWinkler(fa, fb);
   if (jw < 0.92 && !(ca.fuzzy_is_key && cb.fuzzy_is_key) &&
-      JwCouldReach(a.key, b.key, ca.key_letters, cb.key_letters, 0.80))
-    jw = std::max(jw, JaroWinkler(a.key, b.key));
+      JwCouldReach(ka, kb, ca.key_letters, cb.key_letters, 0.80))
+    jw = std::max(jw, JaroWinkler(ka, kb));
   if (jw >= 0.92) return 4;
   if (jw >= 0.80) return 5;
   return 6;
+}
+
+// Places a part's fuzzy and key forms in a reading's inline text; false when they do not fit or
+// are not ASCII.
+bool PackText(const NamePart& part, PartCode& code, char* text, size_t& used) {
+  auto put = [&](auto begin, auto end, uint8_t& at, uint8_t& len) {
+    size_t n = static_cast<size_t>(end - begin);
+    if (used + n > PreparedRecord::kTextBytes) return false;
+    at = static_cast<uint8_t>(used);
+    len = static_cast<uint8_t>(n);
+    for (auto it = begin; it != end; ++it) {
+      auto c = static_cast<uint32_t>(*it);
+      if (c >= 128) return false;
+      text[used++] = static_cast<char>(c);
+    }
+    return true;
+  };
+  if (!put(part.fuzzy.begin(), part.fuzzy.end(), code.fuzzy_at, code.fuzzy_len)) return false;
+  if (code.fuzzy_is_key) {  // same letters: share them
+    code.key_at = code.fuzzy_at;
+    code.key_len = code.fuzzy_len;
+    return true;
+  }
+  return put(part.key.begin(), part.key.end(), code.key_at, code.key_len);
 }
 
 int DateLevel(const PreparedRecord& a, const PreparedRecord& b) {
@@ -136,7 +167,20 @@ std::vector<PreparedRecord> PrepareRecords(const NameTables& tables, const std::
           if (p.names.size() < 8) p.names.push_back(std::move(f));
         }
       }
-      for (const auto& f : p.names) p.codes.push_back({CodeOf(f.family), CodeOf(f.given)});
+      p.readings = static_cast<uint8_t>(p.names.size());
+      const bool fits = p.names.size() <= PreparedRecord::kInlineReadings;
+      if (!fits) {
+        for (const auto& f : p.names) p.codes.push_back({CodeOf(f.family), CodeOf(f.given)});
+      } else {
+        p.text_inline = true;
+        for (size_t k = 0; k < p.names.size(); ++k) {
+          auto& in = p.inline_readings[k];
+          in.code = {CodeOf(p.names[k].family), CodeOf(p.names[k].given)};
+          size_t used = 0;
+          p.text_inline = p.text_inline && PackText(p.names[k].family, in.code.family, in.text, used) &&
+                          PackText(p.names[k].given, in.code.given, in.text, used);
+        }
+      }
       if (r.birth_date) {
         const PartialDate& d = *r.birth_date;
         p.has_birth = true;
@@ -222,10 +266,31 @@ Compared Compare(const std::vector<Comparison>& comparisons, const PreparedRecor
   Compared out;
   // Names: the pair of readings with the best family + given levels (handles swapped order, aliases).
   int best_fam = 0, best_giv = 0, best_cost = 1 << 30;
-  for (size_t i = 0; i < a.names.size(); ++i) {
-    for (size_t j = 0; j < b.names.size(); ++j) {
-      int f = NamePartLevel(a.names[i].family, b.names[j].family, a.codes[i].family, b.codes[j].family);
-      int g = NamePartLevel(a.names[i].given, b.names[j].given, a.codes[i].given, b.codes[j].given);
+  const bool inline_text = a.text_inline && b.text_inline;
+  for (size_t i = 0; i < a.readings; ++i) {
+    const NameCode& ci = a.code(i);
+    for (size_t j = 0; j < b.readings; ++j) {
+      const NameCode& cj = b.code(j);
+      int f, g;
+      if (inline_text) {
+        const auto& ra = a.inline_readings[i];
+        const auto& rb = b.inline_readings[j];
+        f = NamePartLevel<std::string_view>(ci.family, cj.family, ra.Text(ci.family.fuzzy_at, ci.family.fuzzy_len),
+                                            rb.Text(cj.family.fuzzy_at, cj.family.fuzzy_len),
+                                            ra.Text(ci.family.key_at, ci.family.key_len),
+                                            rb.Text(cj.family.key_at, cj.family.key_len));
+        g = NamePartLevel<std::string_view>(ci.given, cj.given, ra.Text(ci.given.fuzzy_at, ci.given.fuzzy_len),
+                                            rb.Text(cj.given.fuzzy_at, cj.given.fuzzy_len),
+                                            ra.Text(ci.given.key_at, ci.given.key_len),
+                                            rb.Text(cj.given.key_at, cj.given.key_len));
+      } else {
+        const NameForms& na = a.names[i];
+        const NameForms& nb = b.names[j];
+        f = NamePartLevel<std::u32string_view>(ci.family, cj.family, na.family.fuzzy, nb.family.fuzzy, na.family.key,
+                                               nb.family.key);
+        g = NamePartLevel<std::u32string_view>(ci.given, cj.given, na.given.fuzzy, nb.given.fuzzy, na.given.key,
+                                               nb.given.key);
+      }
       int cost = (f == 0 ? 4 : f) + (g == 0 ? 4 : g);
       if (cost < best_cost) {
         best_cost = cost; best_fam = f; best_giv = g;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -75,6 +76,7 @@ inline int LevelOf(Pattern p, int c) { return static_cast<int>((p >> (4 * c)) & 
 struct PartCode {
   uint64_t fuzzy = 0, key = 0, hanja = 0, pinyin = 0;
   uint32_t fuzzy_letters = 0, key_letters = 0;  // letter sets (32 bins), to skip hopeless Jaro-Winkler
+  uint8_t fuzzy_at = 0, fuzzy_len = 0, key_at = 0, key_len = 0;  // in InlineReading::text, when inline
   bool present = false;       // !NamePart::empty()
   bool fuzzy_is_key = false;  // the fuzzy form is the key's letters (no second Jaro-Winkler)
 };
@@ -83,23 +85,43 @@ struct NameCode {
 };
 
 // A record after normalisation; built once, compared many times.
-struct PreparedRecord {
-  std::vector<NameForms> names;
-  std::vector<NameCode> codes;  // parallel to names
+//
+// The comparison loop is bound by memory latency, not arithmetic: a random pair used to touch a
+// dozen heap blocks per record (vectors of readings, strings). So everything Compare needs for a
+// record with at most two name readings whose forms are ASCII (every Korean-mode record: the
+// fuzzy form is Latin letters or the key) sits in the record itself: a 64-byte line of dates, sex
+// and origin, then per reading 128 bytes of codes and the letters for Jaro-Winkler. A pair of
+// one-reading records thus touches three cache lines each. Other records (more readings, longer
+// or non-ASCII forms) are compared from the vectors below, with the same results.
+struct alignas(64) PreparedRecord {
+  static constexpr size_t kInlineReadings = 2;
+  static constexpr size_t kTextBytes = 32;
+  struct InlineReading {
+    NameCode code;
+    char text[kTextBytes] = {};  // ASCII fuzzy and key forms of both parts, see PartCode::*_at
+    std::string_view Text(uint8_t at, uint8_t len) const { return {text + at, len}; }
+  };
+  uint8_t readings = 0;      // names.size()
+  bool text_inline = false;  // the codes and Jaro-Winkler forms of every reading are in `inline_readings`
   bool has_birth = false;
-  long birth_lo = 0, birth_hi = 0;  // day numbers of the earliest and latest day meant
-  int birth_year = 0, birth_month = 0, birth_day = 0;
-  DatePrecision birth_precision = DatePrecision::kYear;
   bool birth_approx = false;
   int8_t sex = 0;  // 0 missing, 1 male, 2 female, 3 other
+  DatePrecision birth_precision = DatePrecision::kYear;
+  int birth_year = 0, birth_month = 0, birth_day = 0;
+  long birth_lo = 0, birth_hi = 0;  // day numbers of the earliest and latest day meant
+  char birth_digits[8] = {};  // YYYYMMDD of a day-precision birth date
+  uint64_t origin_code = 0, region_code = 0;
+  alignas(64) InlineReading inline_readings[kInlineReadings];  // readings <= kInlineReadings
+  // The codes of reading i, wherever they are.
+  const NameCode& code(size_t i) const { return readings <= kInlineReadings ? inline_readings[i].code : codes[i]; }
+
+  std::vector<NameForms> names;
+  std::vector<NameCode> codes;  // parallel to names, only when readings > kInlineReadings
   std::string origin;
   std::vector<std::string> places;
   std::vector<long> dates;
   std::vector<std::string> attributes;
   std::vector<std::u32string> attributes_u32;
-  // Integer forms for the comparison loop.
-  char birth_digits[8] = {};  // YYYYMMDD of a day-precision birth date
-  uint64_t origin_code = 0, region_code = 0;
   std::vector<uint64_t> place_codes;
   std::vector<uint64_t> attribute_codes;
 };

@@ -157,6 +157,10 @@ Result<FileConfig> LoadFileConfig(const std::string& path) {
   if (j.contains("min_link_fraction")) c.options.min_link_fraction = j.value("min_link_fraction", 0.5);
   if (j.contains("max_block_size")) c.options.max_block_size = j.value("max_block_size", size_t{5000});
   if (j.contains("threads")) c.options.threads = j.value("threads", 2);
+  // File mode has no review queue: unless asked, keep only the links. The pairs between the two
+  // thresholds are what grew to gigabytes at a million records; the clustering guard scores any
+  // it needs again, with the same result.
+  if (!j.contains("review_probability")) c.options.review_probability = c.options.match_probability;
   if (c.options.review_probability > c.options.match_probability) c.options.review_probability = c.options.match_probability;
   if (j.contains("truth")) {
     DOSSIER_ASSIGN_OR_RETURN(c.truth_column, GetString(j["truth"], "column", path));

@@ -9,6 +9,7 @@
 //    "blocking": [["name_key"], ["family_key", "birth_year"]],
 //    "mode": "dedupe" | "link_only" | "link_and_dedupe", "name_mode": "korean" | "language_blind",
 //    "match_probability": 0.9, "min_link_fraction": 0.5,
+//    "review_probability": pairs kept in LinkResult::pairs (default: match_probability, links only),
 //    "truth": {"column": "cluster", "pattern": "regex with one group"}}   (evaluation only)
 // Errors name the file, line and column at fault.
 #pragma once

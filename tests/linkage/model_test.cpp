@@ -103,5 +103,39 @@ TEST(Names, JaroWinklerBoundNeverSkipsASimilarPair) {
     }
 }
 
+TEST(Model, RecordsComparedFromTheirInlineFormsGetTheSameLevelsAsFromTheirNameForms) {
+  // Compare reads the ASCII forms of records with at most two readings from the record itself and
+  // the others from their NameForms; a record forced onto the slow path must compare the same.
+  auto tables = LoadNameTables();
+  ASSERT_TRUE(tables.ok()) << tables.error().message;
+  const char* names[] = {"리순희", "Ri Sun-hui", "Lee Soon-hee", "李顺姬", "Sunhui Ri", "Kim Chol-min", "김철민",
+                         "Kim Cholmin", "Pak Yong-chol", "박영철", "Choe Hyok", "Choi Hyuk", "Hyok Choe",
+                         "Namgung Min", "남궁민", "Tokko Yong"};
+  std::vector<LinkRecord> records;
+  for (const char* n : names) {
+    LinkRecord r;
+    r.names.push_back({n, "", "", "", ""});
+    r.birth_date = *PartialDate::Parse("1985-03-14");
+    records.push_back(r);
+  }
+  auto fast = PrepareRecords(**tables, records, {});
+  auto slow = PrepareRecords(**tables, records, {});
+  size_t inlined = 0;
+  for (auto& r : slow) {
+    inlined += r.text_inline;
+    r.text_inline = false;
+  }
+  EXPECT_EQ(inlined, slow.size());  // every Korean-mode record fits
+  auto cmps = BuildComparisons(fast, {});
+  for (size_t i = 0; i < fast.size(); ++i)
+    for (size_t j = 0; j < fast.size(); ++j) {
+      Compared a = Compare(cmps, fast[i], fast[j]);
+      Compared b = Compare(cmps, slow[i], slow[j]);
+      EXPECT_EQ(a.pattern, b.pattern) << names[i] << " / " << names[j];
+      EXPECT_EQ(a.name_a, b.name_a);
+      EXPECT_EQ(a.name_b, b.name_b);
+    }
+}
+
 }  // namespace
 }  // namespace dossier::linkage
