@@ -686,6 +686,7 @@ struct App::Impl {
     Add("POST", v1 + "/session", Permission::kPublic, {}, [this](Ctx& c) { return SignIn(c); });
     Add("GET", v1 + "/session", Permission::kRead, {}, [this](Ctx& c) { return SessionBody(*c.session); });
     Add("DELETE", v1 + "/session", Permission::kRead, {}, [this](Ctx& c) { return SignOut(c); });
+    AddIngestRoutes(table, services);  // before the sources collection: /sources/search is not a source id
     AddCollection<Source>("sources");
     AddCollection<Person>("persons");
     AddCollection<Incident>("incidents");

@@ -134,6 +134,7 @@ ordered_json Build() {
   OpenApi api{std::move(paths), std::move(schemas)};
   DescribeCaseRoutes(api);
   DescribeReportRoutes(api);
+  DescribeIngestRoutes(api);
   DescribeAlertRoutes(api);
   return {{"openapi", "3.0.3"},
           {"info", {{"title", "Dossier API"}, {"version", "1"}, {"description", "See docs/api.md"}}},

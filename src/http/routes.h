@@ -96,6 +96,7 @@ Status CheckFields(const json& body, const char* what, const std::map<std::strin
 
 void AddCaseRoutes(RouteTable& table, ApiServices& services);  // api_cases.cpp
 void AddReportRoutes(RouteTable& table, ApiServices& services);  // api_reports.cpp
+void AddIngestRoutes(RouteTable& table, ApiServices& services);  // api_ingest.cpp
 void AddAlertRoutes(RouteTable& table, ApiServices& services);  // api_alerts.cpp
 
 }  // namespace dossier::http

@@ -136,6 +136,19 @@ CREATE TABLE alert_attempts(
 CREATE INDEX alert_attempts_delivery ON alert_attempts(delivery_id);
 CREATE TABLE officer_contacts(id TEXT PRIMARY KEY, data TEXT NOT NULL, email BLOB) STRICT;
 )sql",
+      // Ingestion candidates and the full-text index of sources (sqlite_store_ingest.cpp). The
+      // index holds keyed hashes of tokens, never the text; source_search maps its rows to sources.
+      R"sql(
+CREATE TABLE source_candidates(
+  id TEXT PRIMARY KEY, data TEXT NOT NULL, quote BLOB, value BLOB, key BLOB, note BLOB,
+  source_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.source_id')) VIRTUAL,
+  status TEXT GENERATED ALWAYS AS (json_extract(data, '$.status')) VIRTUAL,
+  position INTEGER GENERATED ALWAYS AS (json_extract(data, '$.begin')) VIRTUAL) STRICT;
+CREATE INDEX source_candidates_source ON source_candidates(source_id, position);
+CREATE INDEX source_candidates_status ON source_candidates(status);
+CREATE TABLE source_search(id INTEGER PRIMARY KEY, source_id TEXT NOT NULL UNIQUE) STRICT;
+CREATE VIRTUAL TABLE source_fts USING fts5(words, chars, tokenize = 'ascii', detail = full);
+)sql",
   };
   return kMigrations;
 }
@@ -254,6 +267,7 @@ Status SqliteStore::WriteRow(const RecordShape& shape, const std::string& id, co
 }
 
 Status SqliteStore::WriteIndexes(RecordKind kind, const std::string& id, const ordered_json& full) {
+  if (kind == RecordKind::kSource) return IndexSourceText(id, full);
   if (kind != RecordKind::kPerson) return Ok();
   auto& del_names = Cached("DELETE FROM person_names WHERE person_id = ?");
   DOSSIER_RETURN_IF_ERROR(del_names.Bind(1, id).Run());
@@ -380,6 +394,7 @@ Status SqliteStore::Delete(RecordKind kind, const std::string& id) {
       DOSSIER_RETURN_IF_ERROR(
           Cached("DELETE FROM link_candidates WHERE person_a = ?1 OR person_b = ?1").Bind(1, id).Run());
     }
+    if (kind == RecordKind::kSource) DOSSIER_RETURN_IF_ERROR(ForgetSource(id));
     RecordKind k = kind;
     return AppendAudit("delete", &k, id, before, nullptr, "");
   });

@@ -108,9 +108,12 @@ inline const SideTable kSubscriberTable{"alert_subscriber", "alert_subscribers",
 inline const SideTable kDeliveryTable{"alert_delivery", "alert_deliveries", {"recipient", "payload"}};
 inline const SideTable kAttemptTable{"alert_attempt", "alert_attempts", {}};
 inline const SideTable kOfficerContactTable{"officer_contact", "officer_contacts", {"email"}};
+// Ingestion candidates (sqlite_store_ingest.cpp): what they quote and propose is sealed.
+inline const SideTable kSourceCandidateTable{"source_candidate", "source_candidates", {"quote", "value", "key", "note"}};
 inline const SideTable* const kSideTables[] = {&kCaseTable, &kTransitionTable, &kInterventionTable, &kAlertTable,
                                                &kSubscriberTable, &kDeliveryTable, &kAttemptTable,
-                                               &kOfficerContactTable};
+                                               &kOfficerContactTable,
+                                               &kSourceCandidateTable};
 
 class SqliteStore final : public Store {
  public:
@@ -214,6 +217,15 @@ class SqliteStore final : public Store {
   Status UpdateIntervention(const cases::Intervention& i) override;
   Result<std::vector<cases::Intervention>> ListInterventions(const std::string& case_id) const override;
 
+  Status AddSourceCandidates(std::vector<SourceCandidate>& candidates) override;
+  Result<SourceCandidate> GetSourceCandidate(const std::string& id) const override;
+  Result<Page<SourceCandidate>> ListSourceCandidates(const std::string& source_id, const std::string& status,
+                                                      size_t limit, size_t offset) const override;
+  Status DecideSourceCandidate(const std::string& id, bool confirm) override;
+  Result<Page<SourceHit>> SearchSources(const std::string& query, bool include_restricted, size_t limit,
+                                        size_t offset) const override;
+  Result<int64_t> IndexUnindexedSources() override;
+
   Result<std::string> CreateAlert(const cases::Alert& a) override;
   Status SaveAlert(const cases::Alert& a, cases::AlertStatus expected, const std::string& action,
                    const std::vector<cases::Delivery>& enqueue) override;
@@ -271,6 +283,10 @@ class SqliteStore final : public Store {
 
   Status WriteRow(const RecordShape& shape, const std::string& id, const ordered_json& full, bool insert);
   Status WriteIndexes(RecordKind kind, const std::string& id, const ordered_json& full);
+  // The full-text index of a source's title and text, replaced in the writing transaction
+  // (sqlite_store_ingest.cpp); ForgetSource also deletes the source's candidates, audited.
+  Status IndexSourceText(const std::string& id, const ordered_json& full);
+  Status ForgetSource(const std::string& id);
   Result<Bytes> RowDigest(const RecordShape& shape, const std::string& id) const;
   Status LoadAuditHead();
   Status AppendAudit(const std::string& action, RecordKind* kind, const std::string& record_id,

@@ -84,6 +84,27 @@ struct LinkCandidate {
   std::string decided_by, decided_at;
 };
 
+// A fact that ingestion (src/evidence/ingest.h) proposes from a source's text, waiting for a
+// documenter to confirm or reject it. `quote`, `value`, `key` and `note` are sealed at rest.
+struct SourceCandidate {
+  std::string id;
+  std::string source_id;
+  std::string kind;               // place, date, count, organisation, incident_type, person
+  int64_t begin = 0, end = 0;     // byte span in the source's text
+  std::string quote, value, key, note;
+  std::string qualifier;          // count: count_qualifiers code; date: absolute or relative
+  double confidence = 0;
+  std::string status = "pending";  // pending, confirmed, rejected
+  std::string decided_by, decided_at;
+  bool operator==(const SourceCandidate&) const = default;
+};
+
+// A source found by full-text search; `score` is larger for better matches.
+struct SourceHit {
+  std::string source_id;
+  double score = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -240,11 +261,77 @@ class Store {
   virtual Status PutOfficerContact(const cases::OfficerContact& c) { return NoAlerts(c.user); }
   virtual Result<std::vector<cases::OfficerContact>> ListOfficerContacts() const { return NoAlerts(""); }
 
+  // ---- Ingestion and full-text search (src/evidence/ingest.h, text_search.h) ----
+  // Stores candidates of one source (ids assigned, status pending), each audited ("source_candidate").
+  virtual Status AddSourceCandidates(std::vector<SourceCandidate>& /*candidates*/) { return NoIngest(); }
+  virtual Result<SourceCandidate> GetSourceCandidate(const std::string& /*id*/) const { return NoIngest(); }
+  // In text order; `source_id` and `status` empty = all.
+  virtual Result<Page<SourceCandidate>> ListSourceCandidates(const std::string& /*source_id*/, const std::string& /*status*/,
+                                                              size_t /*limit*/, size_t /*offset*/) const {
+    return NoIngest();
+  }
+  // Records the documenter's decision (the actor) on a pending candidate; creates nothing else.
+  virtual Status DecideSourceCandidate(const std::string& /*id*/, bool /*confirm*/) { return NoIngest(); }
+  // Sources whose title or text holds every term of `query`, best first. Restricted sources are
+  // left out unless `include_restricted`.
+  virtual Result<Page<SourceHit>> SearchSources(const std::string& /*query*/, bool /*include_restricted*/,
+                                                size_t /*limit*/, size_t /*offset*/) const {
+    return NoIngest();
+  }
+  // Indexes sources written before the index existed (after an upgrade); returns how many.
+  virtual Result<int64_t> IndexUnindexedSources() { return NoIngest(); }
+
+  // ---- Urgent-action alerts (src/cases/alerts.h, sqlite_store_alerts.cpp) ----
+  // Audit kinds "alert", "alert_subscriber", "alert_delivery", "alert_attempt", "officer_contact".
+  // Stores a composed draft (an empty id gets a new one); returns the id.
+  virtual Result<std::string> CreateAlert(const cases::Alert& a) { return NoAlerts(a.id); }
+  // Replaces an alert whose stored status is still `expected` (else kConflict), audited as `action`
+  // (update, release_names, approve, withdraw). In the same transaction it queues `enqueue`, and a
+  // withdrawal cancels the alert's pending deliveries.
+  virtual Status SaveAlert(const cases::Alert& a, cases::AlertStatus /*expected*/, const std::string& /*action*/,
+                           const std::vector<cases::Delivery>& /*enqueue*/) {
+    return NoAlerts(a.id);
+  }
+  virtual Result<cases::Alert> GetAlert(const std::string& id) const { return NoAlerts(id); }
+  // Newest first; empty filters = all.
+  virtual Result<Page<cases::Alert>> ListAlerts(const std::string& case_id, const std::string& /*status*/,
+                                                size_t /*limit*/, size_t /*offset*/) const {
+    return NoAlerts(case_id);
+  }
+  // Creates (empty id: new id and feed token) or replaces a subscriber; deactivating one cancels its
+  // pending deliveries. Returns the id.
+  virtual Result<std::string> PutSubscriber(const cases::Subscriber& s) { return NoAlerts(s.id); }
+  virtual Result<cases::Subscriber> GetSubscriber(const std::string& id) const { return NoAlerts(id); }
+  virtual Result<std::vector<cases::Subscriber>> ListSubscribers() const { return NoAlerts(""); }
+  // The active subscriber holding this feed token (kNotFound otherwise).
+  virtual Result<cases::Subscriber> FindSubscriberByFeedToken(const std::string& token) const { return NoAlerts(token); }
+  // Queues rows whose key is not queued yet (ids assigned when empty); returns how many were new.
+  virtual Result<int> EnqueueDeliveries(const std::vector<cases::Delivery>& /*rows*/) { return NoAlerts(""); }
+  // Takes up to `limit` pending rows due at `now_ms` and not claimed by another worker, and claims
+  // them until `now_ms + lease_ms` (a worker that dies mid-send frees them when the lease ends).
+  // `channel` empty = every channel.
+  virtual Result<std::vector<cases::Delivery>> ClaimDueDeliveries(int64_t /*now_ms*/, int64_t /*lease_ms*/,
+                                                                  const std::string& /*channel*/, size_t /*limit*/) {
+    return NoAlerts("");
+  }
+  // With their attempts; `alert_id` empty = every delivery.
+  virtual Result<std::vector<cases::Delivery>> ListDeliveries(const std::string& alert_id) const { return NoAlerts(alert_id); }
+  // Records one attempt and the row's new state in one transaction: delivered when `attempt.error`
+  // is empty, else pending again at `next_attempt_ms` (a cancelled row stays cancelled unless the
+  // attempt delivered it).
+  virtual Status RecordDeliveryAttempt(const std::string& delivery_id, const cases::DeliveryAttempt& /*attempt*/,
+                                       int64_t /*next_attempt_ms*/) {
+    return NoAlerts(delivery_id);
+  }
+  virtual Status PutOfficerContact(const cases::OfficerContact& c) { return NoAlerts(c.user); }
+  virtual Result<std::vector<cases::OfficerContact>> ListOfficerContacts() const { return NoAlerts(""); }
+
   // Adds a new data key version under the same key source; new values are sealed with it.
   virtual Result<uint32_t> RotateKey(const crypto::KeySource& key) = 0;
 
  private:
   static Error NoCases(const std::string&) { return Error::Internal("this backend does not keep urgent cases"); }
+  static Error NoIngest() { return Error::Internal("this backend does not keep ingestion candidates or a text index"); }
   static Error NoAlerts(const std::string&) { return Error::Internal("this backend does not keep urgent-action alerts"); }
 };
 

@@ -1,5 +1,7 @@
 // Interface text for the evidence vault, ingestion and source text search, in English and Korean.
 // Keys start with "evidence." so they never collide with another feature's.
-export const en = {} as const;
+import { ingestEn, ingestKo } from './ingestMessages';
 
-export const ko: Record<keyof typeof en, string> = {};
+export const en = { ...ingestEn } as const;
+
+export const ko: Record<keyof typeof en, string> = { ...ingestKo };
