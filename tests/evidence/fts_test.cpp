@@ -136,6 +136,7 @@ TEST_F(FtsTest, SourcesWrittenBeforeTheIndexAreIndexedOnRequest) {
     ASSERT_EQ(sqlite3_exec(db, "DELETE FROM source_fts; DELETE FROM source_search;", nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
   }
+  store_ = Reopen();
   EXPECT_TRUE(Find("kanggye").empty());
   auto n = store_->IndexUnindexedSources();
   ASSERT_TRUE(n.ok()) << n.error().message;
@@ -163,7 +164,7 @@ TEST_F(FtsTest, TheDatabaseFileHoldsNoPlaintextOfSealedTextOrItsTokens) {
   for (const char* suffix : {"-wal", "-shm"}) {
     if (std::filesystem::exists(DbPath() + suffix)) bytes += ReadFileBytes(DbPath() + suffix);
   }
-  for (const std::string& secret : {"Onsong", "onsong", "Sun-hui", "Myong-chol", "myong", "crossed", "리순희",
+  for (const char* secret : {"Onsong", "onsong", "Sun-hui", "Myong-chol", "myong", "crossed", "리순희",
                                     "순희", "온성", "건넜", "李順姬", "順姬", "I|SUNHI"}) {
     EXPECT_EQ(bytes.find(secret), std::string::npos) << "'" << secret << "' is in the database file in clear";
   }
