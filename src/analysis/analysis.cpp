@@ -81,18 +81,16 @@ Result<std::vector<linkage::LinkRecord>> LinkRecordsFromStore(const Store& store
   return records;
 }
 
-Result<DatabaseLinkSummary> QueueLinkCandidates(Store& store, const linkage::NameTables& tables,
-                                                const DatabaseLinkOptions& options) {
+Result<FoundCandidates> FindLinkCandidates(const Store& store, const linkage::NameTables& tables,
+                                           const DatabaseLinkOptions& options) {
   if (options.review_probability <= 0 || options.review_probability >= 1) {
     return Error::Invalid("the review threshold must be a probability between 0 and 1");
   }
   DOSSIER_ASSIGN_OR_RETURN(auto records, LinkRecordsFromStore(store));
-  DatabaseLinkSummary summary;
+  FoundCandidates found;
+  DatabaseLinkSummary& summary = found.summary;
   summary.records = static_cast<int64_t>(records.size());
-  if (records.size() < 2) {
-    DOSSIER_RETURN_IF_ERROR(StatusOf(store.QueueLinkCandidates({})));
-    return summary;
-  }
+  if (records.size() < 2) return found;
   linkage::LinkOptions lo;
   lo.review_probability = options.review_probability;
   lo.threads = options.threads;
@@ -101,25 +99,38 @@ Result<DatabaseLinkSummary> QueueLinkCandidates(Store& store, const linkage::Nam
   summary.candidate_pairs = static_cast<int64_t>(result.stats.candidate_pairs);
   DOSSIER_ASSIGN_OR_RETURN(auto clusters, store.AllClusters());
   std::unordered_map<std::string, std::string> cluster_of(clusters.begin(), clusters.end());
-  std::vector<LinkCandidate> candidates;
   for (const auto& pair : result.pairs) {
-    const auto& a = records[pair.a].id;
-    const auto& b = records[pair.b].id;
+    // The queue stores a pair with the smaller id first; explain it in that order, so that value_a
+    // of the explanation is person_a's.
+    uint32_t ia = pair.a, ib = pair.b;
+    if (records[ib].id < records[ia].id) std::swap(ia, ib);
+    const auto& a = records[ia].id;
+    const auto& b = records[ib].id;
     if (cluster_of[a] == cluster_of[b]) {
       ++summary.already_together;
       continue;
     }
-    linkage::Explanation e = linkage::Explain(result.model, result.prepared[pair.a], result.prepared[pair.b]);
+    linkage::Explanation e = linkage::Explain(result.model, result.prepared[ia], result.prepared[ib]);
     if (e.probability < options.review_probability) continue;
     LinkCandidate c;
     c.person_a = a;
     c.person_b = b;
     c.probability = e.probability;
     c.explanation = ExplanationJson(e).dump();
-    candidates.push_back(std::move(c));
+    found.candidates.push_back(std::move(c));
   }
-  DOSSIER_ASSIGN_OR_RETURN(summary.queued, store.QueueLinkCandidates(candidates));
-  return summary;
+  return found;
+}
+
+Result<DatabaseLinkSummary> QueueFound(Store& store, FoundCandidates found) {
+  DOSSIER_ASSIGN_OR_RETURN(found.summary.queued, store.QueueLinkCandidates(found.candidates));
+  return found.summary;
+}
+
+Result<DatabaseLinkSummary> QueueLinkCandidates(Store& store, const linkage::NameTables& tables,
+                                                const DatabaseLinkOptions& options) {
+  DOSSIER_ASSIGN_OR_RETURN(FoundCandidates found, FindLinkCandidates(store, tables, options));
+  return QueueFound(store, std::move(found));
 }
 
 Result<std::vector<estimate::CaptureHistory>> CaptureHistories(const Store& store, const HistoryOptions& options) {

@@ -38,6 +38,17 @@ struct DatabaseLinkSummary {
 Result<DatabaseLinkSummary> QueueLinkCandidates(Store& store, const linkage::NameTables& tables,
                                                 const DatabaseLinkOptions& options);
 
+// The two halves of QueueLinkCandidates, for a server that must not hold its write lock while the
+// linkage runs: FindLinkCandidates only reads; QueueFound writes (replacing the pending pairs).
+// A candidate's person_a is the smaller id and the explanation's value_a is that person's.
+struct FoundCandidates {
+  DatabaseLinkSummary summary;
+  std::vector<LinkCandidate> candidates;
+};
+Result<FoundCandidates> FindLinkCandidates(const Store& store, const linkage::NameTables& tables,
+                                           const DatabaseLinkOptions& options);
+Result<DatabaseLinkSummary> QueueFound(Store& store, FoundCandidates found);
+
 // What a "list" is when building capture histories: the organisation that published a source
 // (default: each NGO's documentation is one list), or each source on its own.
 enum class ListBy { kPublisher, kSource };

@@ -218,10 +218,10 @@ struct App::Impl {
   Impl(AppOptions o, std::vector<std::unique_ptr<Store>> stores, std::shared_ptr<const linkage::NameTables> tables)
       : options(std::move(o)),
         pool(std::move(stores)),
-        names(std::move(tables)),
+        names(tables),
         sessions(options.session_idle, options.session_absolute),
         throttle(options.throttle),
-        services{options, write_mu, [this](const Person& p, const Ctx& c) { return Out(p, c, *c.store); }} {}
+        services{options, write_mu, [this](const Person& p, const Ctx& c) { return Out(p, c, *c.store); }, tables} {}
 
   // ------------------------------------------------------------ output shaping
 
@@ -693,6 +693,7 @@ struct App::Impl {
     AddCollection<Act>("acts");
     AddCollection<Involvement>("involvements");
     AddCaseRoutes(table, services);
+    AddReviewRoutes(table, services);
     AddReportRoutes(table, services);
     AddAlertRoutes(table, services);
     Add("GET", v1 + "/search", Permission::kRead, {"q", "limit"}, [this](Ctx& c) { return Search(c); });

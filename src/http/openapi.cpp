@@ -133,6 +133,7 @@ ordered_json Build() {
   };
   OpenApi api{std::move(paths), std::move(schemas)};
   DescribeCaseRoutes(api);
+  DescribeReviewRoutes(api);
   DescribeReportRoutes(api);
   DescribeIngestRoutes(api);
   DescribeAlertRoutes(api);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -76,6 +77,8 @@ struct ApiServices {
   // A person as the caller's role may see it: restricted persons become a pseudonym for analysts
   // and viewers (no name, birth date or family link).
   std::function<ordered_json(const Person&, const Ctx&)> person_json;
+  // The name normalisation tables the server loaded (for running the linkage).
+  std::shared_ptr<const linkage::NameTables> name_tables;
 };
 
 // ---- response and request helpers
@@ -95,6 +98,7 @@ Status CheckFields(const json& body, const char* what, const std::map<std::strin
 // ---- route modules, one file each
 
 void AddCaseRoutes(RouteTable& table, ApiServices& services);  // api_cases.cpp
+void AddReviewRoutes(RouteTable& table, ApiServices& services);  // api_review.cpp
 void AddReportRoutes(RouteTable& table, ApiServices& services);  // api_reports.cpp
 void AddIngestRoutes(RouteTable& table, ApiServices& services);  // api_ingest.cpp
 void AddAlertRoutes(RouteTable& table, ApiServices& services);  // api_alerts.cpp

@@ -13,6 +13,7 @@ import { useTitle } from '../lib/useTitle';
 import { useReference } from '../state/reference';
 import { useSession } from '../state/session';
 import { IncidentTable, PersonRow, SourceTable } from './Lists';
+import { ClusterLink } from '../features/review/routes';
 
 function PersonLinkText({ p, id }: { p: Person | null | undefined; id: string }) {
   const { t } = useI18n();
@@ -71,6 +72,7 @@ export function PersonDetail({ id }: { id: string }) {
         {' · '}<span className="muted">{t('common.id')}: </span><span className="mono">{p.id}</span>
         {' · '}<SensitivityBadge value={p.sensitivity} />
       </p>
+      <ClusterLink personId={p.id} />
       {p.redacted && <Notice>{t('common.restricted_note')}</Notice>}
       <RecordActions collection="persons" id={p.id} listPath="/persons" extra={canEdit(user?.role) && (
         <Link className="button button--secondary" href={`/acts/new?victim_id=${encodeURIComponent(p.id)}`}>{t('person.add_act')}</Link>
