@@ -492,8 +492,17 @@ class Builder {
                             : fmt::format("Multiple systems estimates of the total, documented and undocumented: {}.", list),
                         {}, ""});
     if (!cautions.empty()) {
+      // A caution per year and model quickly runs to pages: the first few, then how many more.
+      constexpr size_t kShown = 4;
       std::vector<std::vector<std::string>> items;
-      for (const auto& c : cautions) items.push_back({c});
+      for (const auto& c : cautions) {
+        if (items.size() == kShown) break;
+        items.push_back({c});
+      }
+      if (cautions.size() > kShown) {
+        items.push_back({ko_ ? fmt::format("그 밖의 주의 사항 {}건 (연도별 추정은 `dossier estimate`로 확인)", cautions.size() - kShown)
+                             : fmt::format("and {} further cautions on single years (see `dossier estimate` for each year)", cautions.size() - kShown)});
+      }
       s.blocks.push_back({Block::kNote, ko_ ? "추정에 관한 주의 사항 (영문):" : "Cautions on the estimates:", {}, ""});
       s.blocks.push_back({Block::kList, "", items, ""});
     }
