@@ -696,6 +696,7 @@ struct App::Impl {
     AddReviewRoutes(table, services);
     AddReportRoutes(table, services);
     AddAlertRoutes(table, services);
+    AddEstimateRoutes(table, services);
     Add("GET", v1 + "/search", Permission::kRead, {"q", "limit"}, [this](Ctx& c) { return Search(c); });
     Add("GET", v1 + "/vocabularies", Permission::kRead, {}, [this](Ctx&) { return Raw(vocabularies_json); });
     Add("GET", v1 + "/gazetteer", Permission::kRead, {}, [this](Ctx&) { return Raw(gazetteer_json); });

@@ -137,6 +137,7 @@ ordered_json Build() {
   DescribeReportRoutes(api);
   DescribeIngestRoutes(api);
   DescribeAlertRoutes(api);
+  DescribeEstimateRoutes(api);
   return {{"openapi", "3.0.3"},
           {"info", {{"title", "Dossier API"}, {"version", "1"}, {"description", "See docs/api.md"}}},
           {"servers", ordered_json::array({{{"url", "/"}}})},

@@ -19,6 +19,7 @@ void DescribeReviewRoutes(OpenApi& api);  // api_review.cpp
 void DescribeReportRoutes(OpenApi& api);  // api_reports.cpp
 void DescribeIngestRoutes(OpenApi& api);  // api_ingest.cpp
 void DescribeAlertRoutes(OpenApi& api);  // api_alerts.cpp
+void DescribeEstimateRoutes(OpenApi& api);  // api_estimate.cpp
 
 namespace openapi {
 

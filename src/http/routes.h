@@ -102,5 +102,6 @@ void AddReviewRoutes(RouteTable& table, ApiServices& services);  // api_review.c
 void AddReportRoutes(RouteTable& table, ApiServices& services);  // api_reports.cpp
 void AddIngestRoutes(RouteTable& table, ApiServices& services);  // api_ingest.cpp
 void AddAlertRoutes(RouteTable& table, ApiServices& services);  // api_alerts.cpp
+void AddEstimateRoutes(RouteTable& table, ApiServices& services);  // api_estimate.cpp
 
 }  // namespace dossier::http
