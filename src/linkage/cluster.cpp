@@ -52,7 +52,8 @@ std::vector<uint32_t> ClusterPairs(uint32_t n, const std::vector<ScoredPair>& pa
     return std::pair(x->a, x->b) < std::pair(y->a, y->b);
   });
   std::unordered_map<uint64_t, uint64_t> refused;  // group pair -> their sizes when refused
-  std::unordered_map<uint64_t, double> rescored;   // pairs scored by weight_of, each once
+  std::unordered_map<uint64_t, double> rescored;   // pairs scored by weight_of (a cache)
+  constexpr size_t kMaxRescored = size_t{1} << 22;  // about 200 MB
   std::vector<uint32_t> parent(n);
   std::iota(parent.begin(), parent.end(), 0u);
   std::vector<std::vector<uint32_t>> members(n);
@@ -81,7 +82,12 @@ std::vector<uint32_t> ClusterPairs(uint32_t n, const std::vector<ScoredPair>& pa
           if (st == 2) ++between;
           else if (weight_of && st == 0) {
             auto c = rescored.find(key);
-            if (c == rescored.end()) c = rescored.emplace(key, weight_of(std::min(x, y), std::max(x, y))).first;
+            if (c == rescored.end()) {
+              // Only a cache (scores are deterministic): bounded, so that it cannot grow with the
+              // pairs the way the 1M run's did (3.6 GB and rising in the guard).
+              if (rescored.size() >= kMaxRescored) rescored.clear();
+              c = rescored.emplace(key, weight_of(std::min(x, y), std::max(x, y))).first;
+            }
             if (c->second >= options.threshold_weight) ++between;
           }
         }
