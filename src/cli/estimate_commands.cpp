@@ -15,6 +15,7 @@
 #include "analysis/analysis.h"
 #include "cli/database_options.h"
 #include "estimate/estimate.h"
+#include "estimate/estimate_json.h"
 
 namespace dossier::cli {
 
@@ -38,28 +39,6 @@ struct EstimateArgs {
   int64_t thin = 20;
   bool json = false;
 };
-
-nlohmann::json Number(double v) {
-  if (std::isfinite(v)) return v;
-  return nullptr;  // JSON has no infinity; null means "no limit"
-}
-
-nlohmann::json ToJson(const estimate::Estimate& e) {
-  nlohmann::json j;
-  j["stratum"] = e.stratum;
-  j["method"] = e.method;
-  j["lists"] = e.lists;
-  j["n_observed"] = e.n_observed;
-  j["estimate"] = Number(e.estimate);
-  j["lower"] = Number(e.lower);
-  j["upper"] = Number(e.upper);
-  if (!e.model.empty()) j["model"] = e.model;
-  nlohmann::json d = nlohmann::json::object();
-  for (const auto& [k, v] : e.diagnostics) d[k] = Number(v);
-  j["diagnostics"] = d;
-  j["cautions"] = e.cautions;
-  return j;
-}
 
 std::string Limit(double v) { return std::isfinite(v) ? fmt::format("{:.0f}", v) : "no upper limit"; }
 
@@ -119,12 +98,12 @@ void Run(const EstimateArgs& a) {
   }
   auto results = OrExit(estimate::EstimateStrata(tables, o));
   if (a.json) {
-    nlohmann::json out;
+    nlohmann::ordered_json out;
     if (results.size() == 1 && a.strata.empty()) {
-      out = ToJson(results[0]);
+      out = estimate::ToJson(results[0]);
     } else {
-      out["strata"] = nlohmann::json::array();
-      for (const auto& e : results) out["strata"].push_back(ToJson(e));
+      out["strata"] = nlohmann::ordered_json::array();
+      for (const auto& e : results) out["strata"].push_back(estimate::ToJson(e));
     }
     std::cout << out.dump(2) << "\n";
     return;
