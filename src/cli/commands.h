@@ -17,6 +17,7 @@ void AddReviewCommands(CLI::App& app);    // review list|confirm|reject|split|un
 void AddCaseCommands(CLI::App& app);      // case add|list|show|transition|intervene
 void AddAlertCommands(CLI::App& app);     // case alert ..., case officer-email, subscriber, deliver
 void AddReportCommands(CLI::App& app);    // report templates|stats|submission|hxl
+void AddEvidenceCommands(CLI::App& app);  // evidence add|list|get|custody|transfer|verify|package, verify-package
 void AddIngestCommands(CLI::App& app);    // ingest, candidates list|confirm|reject, search-sources
 
 }  // namespace dossier::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   dossier::cli::AddCaseCommands(app);
   dossier::cli::AddAlertCommands(app);  // after AddCaseCommands: adds `case alert`
   dossier::cli::AddReportCommands(app);
+  dossier::cli::AddEvidenceCommands(app);
   dossier::cli::AddIngestCommands(app);
   try {
     app.parse(argc, argv);

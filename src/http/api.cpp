@@ -95,6 +95,12 @@ void RouteTable::Add(std::string method, std::string path, Permission permission
   routes_.push_back(std::move(r));
 }
 
+void RouteTable::AddUpload(std::string method, std::string path, Permission permission, std::vector<std::string> query,
+                           Handler handler) {
+  Add(std::move(method), std::move(path), permission, std::move(query), std::move(handler));
+  routes_.back().streamed_upload = true;
+}
+
 namespace {
 
 // ---------------------------------------------------------------- store connections
@@ -694,6 +700,7 @@ struct App::Impl {
     AddCollection<Involvement>("involvements");
     AddCaseRoutes(table, services);
     AddReviewRoutes(table, services);
+    AddEvidenceRoutes(table, services);
     AddReportRoutes(table, services);
     AddAlertRoutes(table, services);
     AddEstimateRoutes(table, services);
@@ -781,7 +788,12 @@ struct App::Impl {
                              fmt::format("the role {} may not do this", RoleName(c.session->role)), "");
       }
     }
-    if (c.req.method == "POST" || c.req.method == "PUT" || c.req.method == "PATCH") {
+    if (route.streamed_upload) {
+      if (!c.req.body_pending && !c.req.upload) {
+        return ErrorResponse(415, "unsupported_media_type",
+                             "the body must be the file itself (Content-Type: application/octet-stream)", "");
+      }
+    } else if (c.req.method == "POST" || c.req.method == "PUT" || c.req.method == "PATCH") {
       std::string_view ct = c.req.content_type;
       if (!(ct == "application/json" || ct.starts_with("application/json;"))) {
         return ErrorResponse(415, "unsupported_media_type", "the body must be JSON (Content-Type: application/json)", "");

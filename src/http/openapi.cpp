@@ -134,6 +134,7 @@ ordered_json Build() {
   OpenApi api{std::move(paths), std::move(schemas)};
   DescribeCaseRoutes(api);
   DescribeReviewRoutes(api);
+  DescribeEvidenceRoutes(api);
   DescribeReportRoutes(api);
   DescribeIngestRoutes(api);
   DescribeAlertRoutes(api);

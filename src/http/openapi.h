@@ -16,6 +16,7 @@ struct OpenApi {
 
 void DescribeCaseRoutes(OpenApi& api);  // api_cases.cpp
 void DescribeReviewRoutes(OpenApi& api);  // api_review.cpp
+void DescribeEvidenceRoutes(OpenApi& api);  // api_evidence.cpp
 void DescribeReportRoutes(OpenApi& api);  // api_reports.cpp
 void DescribeIngestRoutes(OpenApi& api);  // api_ingest.cpp
 void DescribeAlertRoutes(OpenApi& api);  // api_alerts.cpp

@@ -54,6 +54,7 @@ struct Route {
   std::vector<std::string> query_params;  // accepted query parameters; others are refused
   Handler handler;
   std::vector<std::string> segments;
+  bool streamed_upload = false;  // takes an application/octet-stream body piece by piece (AddUpload)
 };
 
 // The routing table. Literal segments must be added before a parameter at the same place
@@ -62,6 +63,11 @@ class RouteTable {
  public:
   void Add(std::string method, std::string path, Permission permission, std::vector<std::string> query,
            Handler handler);
+  // A route whose body is a file streamed as application/octet-stream (Request::body_pending):
+  // the handler runs once on the headers (return Response::upload to take the body), then again
+  // with Request::upload set when the body is in.
+  void AddUpload(std::string method, std::string path, Permission permission, std::vector<std::string> query,
+                 Handler handler);
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
@@ -99,6 +105,7 @@ Status CheckFields(const json& body, const char* what, const std::map<std::strin
 
 void AddCaseRoutes(RouteTable& table, ApiServices& services);  // api_cases.cpp
 void AddReviewRoutes(RouteTable& table, ApiServices& services);  // api_review.cpp
+void AddEvidenceRoutes(RouteTable& table, ApiServices& services);  // api_evidence.cpp
 void AddReportRoutes(RouteTable& table, ApiServices& services);  // api_reports.cpp
 void AddIngestRoutes(RouteTable& table, ApiServices& services);  // api_ingest.cpp
 void AddAlertRoutes(RouteTable& table, ApiServices& services);  // api_alerts.cpp

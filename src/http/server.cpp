@@ -68,13 +68,13 @@ struct Server::Impl {
 
   void Accept();
   void DoStop();
-  void Log(const std::string& method, const Response& r, std::chrono::steady_clock::duration took) {
+  void Log(const std::string& method, const Response& r, std::chrono::steady_clock::duration took, uint64_t bytes) {
     nlohmann::json j = {{"time", NowIso()},
                         {"method", method.substr(0, 16)},
                         {"route", r.route},
                         {"status", r.status},
                         {"duration_ms", std::chrono::duration<double, std::milli>(took).count()},
-                        {"bytes", r.body.size()},
+                        {"bytes", bytes},
                         {"user", r.user}};
     options.access_log->info(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
@@ -125,8 +125,107 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
     parser_->body_limit(server_.options.body_limit);
     stream_.expires_after(server_.options.read_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
+  }
+
+  // A body sent as application/octet-stream may be a streamed upload: the handler decides from
+  // the headers whether to take it piece by piece; everything else is read whole, within body_limit.
+  void OnHeader(beast::error_code ec) {
+    if (!ec && parser_->get()[bhttp::field::content_type] == "application/octet-stream") return BeginUpload();
+    if (ec) return OnRead(ec);
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+  }
+
+  Request RequestOf(const bhttp::request<bhttp::string_body>& msg) {
+    Request req;
+    req.method = std::string(msg.method_string());
+    const std::string target_text(msg.target().data(), msg.target().size());
+    std::string_view target = target_text;
+    const size_t q = target.find('?');
+    req.path = std::string(target.substr(0, q));
+    if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+    req.content_type = std::string(msg[bhttp::field::content_type]);
+    req.cookie = std::string(msg[bhttp::field::cookie]);
+    req.csrf_token = std::string(msg["X-CSRF-Token"]);
+    req.forwarded_proto = std::string(msg["X-Forwarded-Proto"]);
+    req.forwarded_for = std::string(msg["X-Forwarded-For"]);
+    beast::error_code pec;
+    auto peer = stream_.socket().remote_endpoint(pec);
+    req.remote_address = pec ? std::string() : peer.address().to_string();
+    return req;
+  }
+
+  void BeginUpload() {
+    state_ = State::kHandling;
+    stream_.expires_never();
+    upload_started_ = std::chrono::steady_clock::now();
+    upload_req_ = RequestOf(parser_->get());
+    upload_req_.body_pending = true;
+    upload_keep_alive_ = parser_->get().keep_alive();
+    if (upload_req_.path.empty() || upload_req_.path.front() != '/') {
+      return Reply(ErrorResponse(400, "invalid_argument", "the request target must be an absolute path"),
+                   upload_req_.method, false, upload_started_);
+    }
+    Response res = server_.handler(upload_req_);
+    if (!res.upload) {
+      // Refused from the headers. A small body is read and dropped so the client sees the answer;
+      // a large one is not waited for.
+      const auto length = parser_->content_length();
+      if (!length || *length > server_.options.body_limit) return Reply(std::move(res), upload_req_.method, false, upload_started_);
+      refusal_ = std::move(res);
+      stream_.expires_after(server_.options.read_timeout);
+      return bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        self->stream_.expires_never();
+        if (ec) return self->Close();
+        self->Reply(std::move(*self->refusal_), self->upload_req_.method, self->upload_keep_alive_, self->upload_started_);
+      });
+    }
+    state_ = State::kReading;
+    upload_req_.body_pending = false;
+    upload_req_.upload = std::move(res.upload);
+    upload_parser_.emplace(std::move(*parser_));
+    parser_.reset();
+    upload_parser_->body_limit(res.upload_limit);
+    upload_buffer_.resize(64 * 1024);
+    if (upload_parser_->is_done()) return OnUploadPiece({}, 0);  // an empty body
+    ReadUploadPiece();
+  }
+
+  void ReadUploadPiece() {
+    auto& body = upload_parser_->get().body();
+    body.data = upload_buffer_.data();
+    body.size = upload_buffer_.size();
+    // The timeout is per piece: a large upload may take hours, but must not stall.
+    stream_.expires_after(server_.options.read_timeout);
+    bhttp::async_read_some(stream_, buffer_, *upload_parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->OnUploadPiece(ec, self->upload_buffer_.size() - self->upload_parser_->get().body().size);
+    });
+  }
+
+  void OnUploadPiece(beast::error_code ec, size_t n) {
+    stream_.expires_never();
+    if (ec == bhttp::error::need_buffer) ec = {};
+    Status written = Ok();
+    if (!ec && n > 0) written = upload_req_.upload->Write({reinterpret_cast<const uint8_t*>(upload_buffer_.data()), n});
+    if (ec || !written.ok() || upload_parser_->is_done()) {
+      // Whatever happens next, the parser and buffer of this upload are done with.
+      Request req = std::move(upload_req_);
+      upload_req_ = Request();
+      upload_parser_.reset();
+      upload_buffer_ = std::vector<char>();
+      if (ec == bhttp::error::body_limit) {
+        return Reply(ErrorResponse(413, "too_large", "the file is over the upload limit"), req.method, false,
+                     upload_started_);
+      }
+      if (ec) return Close();  // cut short or stalled: the sink is dropped and keeps nothing
+      if (!written.ok()) return Reply(ErrorResponse(written.error()), req.method, false, upload_started_);
+      state_ = State::kHandling;
+      Response res = server_.handler(req);
+      return Reply(std::move(res), req.method, upload_keep_alive_, upload_started_);
+    }
+    ReadUploadPiece();
   }
 
   void OnRead(beast::error_code ec) {
@@ -153,22 +252,8 @@ class Session : public std::enable_shared_from_this<Session> {
     state_ = State::kHandling;
     const auto started = std::chrono::steady_clock::now();
     auto& msg = parser_->get();
-    Request req;
-    req.method = std::string(msg.method_string());
-    const std::string target_text(msg.target().data(), msg.target().size());
-    std::string_view target = target_text;
-    const size_t q = target.find('?');
-    req.path = std::string(target.substr(0, q));
-    if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+    Request req = RequestOf(msg);
     req.body = std::move(msg.body());
-    req.content_type = std::string(msg[bhttp::field::content_type]);
-    req.cookie = std::string(msg[bhttp::field::cookie]);
-    req.csrf_token = std::string(msg["X-CSRF-Token"]);
-    req.forwarded_proto = std::string(msg["X-Forwarded-Proto"]);
-    req.forwarded_for = std::string(msg["X-Forwarded-For"]);
-    beast::error_code pec;
-    auto peer = stream_.socket().remote_endpoint(pec);
-    req.remote_address = pec ? std::string() : peer.address().to_string();
     const bool keep_alive = msg.keep_alive();
     if (req.path.empty() || req.path.front() != '/') {
       return Reply(ErrorResponse(400, "invalid_argument", "the request target must be an absolute path"), req.method,
@@ -181,19 +266,63 @@ class Session : public std::enable_shared_from_this<Session> {
   void Reply(Response r, const std::string& method, bool keep_alive, std::chrono::steady_clock::time_point started) {
     state_ = State::kWriting;
     keep_alive = keep_alive && !server_.stopping;
+    if (r.stream) return ReplyStreamed(std::move(r), method, keep_alive, started);
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), 11);
     if (!r.content_type.empty()) res->set(bhttp::field::content_type, r.content_type);
     for (const auto& [name, value] : r.headers) res->insert(name, value);
     res->body() = std::move(r.body);
     res->keep_alive(keep_alive);
     res->prepare_payload();
-    r.body = std::string(res->body().size(), '\0');  // for the byte count in the log only
-    server_.Log(method, r, std::chrono::steady_clock::now() - started);
+    server_.Log(method, r, std::chrono::steady_clock::now() - started, res->body().size());
     response_ = res;
     stream_.expires_after(server_.options.read_timeout);
     bhttp::async_write(stream_, *res, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
       self->response_.reset();
       self->stream_.expires_never();
+      if (ec || !keep_alive) return self->Close();
+      self->WaitForRequest();
+    });
+  }
+
+  // Sends the headers, then the body piece by piece from r.stream.
+  void ReplyStreamed(Response r, const std::string& method, bool keep_alive, std::chrono::steady_clock::time_point started) {
+    auto res = std::make_shared<bhttp::response<bhttp::buffer_body>>(static_cast<bhttp::status>(r.status), 11);
+    if (!r.content_type.empty()) res->set(bhttp::field::content_type, r.content_type);
+    for (const auto& [name, value] : r.headers) res->insert(name, value);
+    res->content_length(r.stream_length);
+    res->keep_alive(keep_alive);
+    res->body().data = nullptr;
+    res->body().more = true;
+    server_.Log(method, r, std::chrono::steady_clock::now() - started, r.stream_length);
+    download_ = std::make_shared<Download>(res, std::move(r.stream), r.stream_length);
+    stream_.expires_after(server_.options.read_timeout);
+    bhttp::async_write_header(stream_, download_->serializer,
+                              [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                                if (ec) return self->Close();
+                                self->WriteDownloadPiece(keep_alive);
+                              });
+  }
+
+  void WriteDownloadPiece(bool keep_alive) {
+    Download& d = *download_;
+    auto& body = d.response->body();
+    if (d.remaining == 0) {
+      body.data = nullptr;
+      body.size = 0;
+      body.more = false;
+    } else {
+      auto n = d.source(std::span<uint8_t>(d.buffer.data(), std::min<uint64_t>(d.buffer.size(), d.remaining)));
+      if (!n.ok() || *n == 0) return Close();  // the client sees a body shorter than announced
+      d.remaining -= *n;
+      body.data = d.buffer.data();
+      body.size = *n;
+      body.more = true;
+    }
+    stream_.expires_after(server_.options.read_timeout);
+    bhttp::async_write(stream_, d.serializer, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+      self->stream_.expires_never();
+      if (ec == bhttp::error::need_buffer) return self->WriteDownloadPiece(keep_alive);
+      self->download_.reset();
       if (ec || !keep_alive) return self->Close();
       self->WaitForRequest();
     });
@@ -212,6 +341,24 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<bhttp::response<bhttp::string_body>> response_;
+  // A streamed upload under way (BeginUpload): its request, parser and piece buffer.
+  Request upload_req_;
+  bool upload_keep_alive_ = false;
+  std::chrono::steady_clock::time_point upload_started_;
+  std::optional<bhttp::request_parser<bhttp::buffer_body>> upload_parser_;
+  std::vector<char> upload_buffer_;
+  std::optional<Response> refusal_;
+  // A streamed download under way (ReplyStreamed).
+  struct Download {
+    Download(std::shared_ptr<bhttp::response<bhttp::buffer_body>> r, BodySource s, uint64_t length)
+        : response(std::move(r)), serializer(*response), source(std::move(s)), remaining(length), buffer(64 * 1024) {}
+    std::shared_ptr<bhttp::response<bhttp::buffer_body>> response;
+    bhttp::response_serializer<bhttp::buffer_body> serializer;
+    BodySource source;
+    uint64_t remaining;
+    std::vector<uint8_t> buffer;
+  };
+  std::shared_ptr<Download> download_;
   net::steady_timer idle_timer_;
   Server::Impl& server_;
   State state_ = State::kIdle;

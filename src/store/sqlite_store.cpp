@@ -149,6 +149,15 @@ CREATE INDEX source_candidates_status ON source_candidates(status);
 CREATE TABLE source_search(id INTEGER PRIMARY KEY, source_id TEXT NOT NULL UNIQUE) STRICT;
 CREATE VIRTUAL TABLE source_fts USING fts5(words, chars, tokenize = 'ascii', detail = full);
 )sql",
+      // Evidence vault (src/evidence, sqlite_store_evidence.cpp): one row per file, id = SHA-256.
+      R"sql(
+CREATE TABLE evidence(
+  id TEXT PRIMARY KEY, data TEXT NOT NULL, filename BLOB, acquired_by BLOB, acquired_from BLOB, file_key BLOB NOT NULL,
+  source_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.source_id')) VIRTUAL REFERENCES sources(id),
+  derived_from TEXT GENERATED ALWAYS AS (json_extract(data, '$.derived_from')) VIRTUAL REFERENCES evidence(id)) STRICT;
+CREATE INDEX evidence_source ON evidence(source_id);
+CREATE INDEX evidence_derived ON evidence(derived_from);
+)sql",
   };
   return kMigrations;
 }

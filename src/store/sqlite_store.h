@@ -101,6 +101,8 @@ struct SideTable {
 inline const SideTable kCaseTable{"case", "cases", {"title", "notes"}};
 inline const SideTable kTransitionTable{"case_transition", "case_transitions", {"note"}};
 inline const SideTable kInterventionTable{"case_intervention", "case_interventions", {"response", "outcome"}};
+// Evidence items (sqlite_store_evidence.cpp): `file_key` holds the file's key, sealed.
+inline const SideTable kEvidenceTable{"evidence", "evidence", {"filename", "acquired_by", "acquired_from", "file_key"}};
 // Urgent-action alerts (sqlite_store_alerts.cpp): texts, notes, released names, partners' secrets
 // and addresses, and what goes out are sealed.
 inline const SideTable kAlertTable{"alert", "alerts", {"note", "texts", "release"}};
@@ -110,7 +112,8 @@ inline const SideTable kAttemptTable{"alert_attempt", "alert_attempts", {}};
 inline const SideTable kOfficerContactTable{"officer_contact", "officer_contacts", {"email"}};
 // Ingestion candidates (sqlite_store_ingest.cpp): what they quote and propose is sealed.
 inline const SideTable kSourceCandidateTable{"source_candidate", "source_candidates", {"quote", "value", "key", "note"}};
-inline const SideTable* const kSideTables[] = {&kCaseTable, &kTransitionTable, &kInterventionTable, &kAlertTable,
+inline const SideTable* const kSideTables[] = {&kCaseTable, &kTransitionTable, &kInterventionTable, &kEvidenceTable,
+                                               &kAlertTable,
                                                &kSubscriberTable, &kDeliveryTable, &kAttemptTable,
                                                &kOfficerContactTable,
                                                &kSourceCandidateTable};
@@ -216,6 +219,14 @@ class SqliteStore final : public Store {
   Result<std::string> AddIntervention(const cases::Intervention& i) override;
   Status UpdateIntervention(const cases::Intervention& i) override;
   Result<std::vector<cases::Intervention>> ListInterventions(const std::string& case_id) const override;
+
+  Status AddEvidence(const EvidenceItem& item, const crypto::SecretBytes& file_key) override;
+  Result<EvidenceItem> GetEvidence(const std::string& sha256) const override;
+  Result<crypto::SecretBytes> EvidenceKey(const std::string& sha256) const override;
+  Result<Page<EvidenceItem>> ListEvidence(const std::string& source_id, size_t limit, size_t offset) const override;
+  Status RecordCustody(const std::string& sha256, const std::string& action, const std::string& details) override;
+  Result<std::vector<AuditEntry>> CustodyLog(const std::string& sha256) const override;
+  Result<std::string> EvidenceVaultPath() const override;
 
   Status AddSourceCandidates(std::vector<SourceCandidate>& candidates) override;
   Result<SourceCandidate> GetSourceCandidate(const std::string& id) const override;

@@ -84,6 +84,30 @@ struct LinkCandidate {
   std::string decided_by, decided_at;
 };
 
+// A file in the evidence vault (src/evidence/vault.h), attached to a source. The file lives
+// encrypted in the vault under its SHA-256; the store keeps what is known about it and its key.
+struct EvidenceItem {
+  std::string sha256;       // of the original bytes, lowercase hex: the item's id
+  std::string source_id;
+  int64_t size = 0;         // bytes
+  std::string media_type;   // e.g. "audio/mpeg"
+  std::string method;       // how it was acquired (kEvidenceMethods)
+  std::string acquired_at;  // when, as given: YYYY-MM-DD or an ISO 8601 date-time
+  std::string added_at, added_by;  // set by the store
+  std::string derived_from;  // for a working copy: the sha256 of its original
+  std::string derivation;    // for a working copy: redacted, translated, transcribed, ...
+  // Sealed at rest: they can name a witness, a place or a device.
+  std::string filename, acquired_by, acquired_from;
+};
+
+inline constexpr const char* kEvidenceMethods[] = {"upload", "interview_recording", "photograph", "scan",
+                                                   "web_capture", "device_extraction", "email", "messaging_app",
+                                                   "other"};
+inline constexpr const char* kEvidenceDerivations[] = {"redacted", "translated", "transcribed", "transcoded", "excerpt"};
+// Checks what is said about a file before its bytes arrive (source, media type, method, date,
+// names, derivation); errors name the field. References are checked by AddEvidence.
+Status ValidateEvidenceMetadata(const EvidenceItem& item);
+
 // A fact that ingestion (src/evidence/ingest.h) proposes from a source's text, waiting for a
 // documenter to confirm or reject it. `quote`, `value`, `key` and `note` are sealed at rest.
 struct SourceCandidate {
@@ -216,50 +240,30 @@ class Store {
     return NoCases(case_id);
   }
 
-  // ---- Urgent-action alerts (src/cases/alerts.h, sqlite_store_alerts.cpp) ----
-  // Audit kinds "alert", "alert_subscriber", "alert_delivery", "alert_attempt", "officer_contact".
-  // Stores a composed draft (an empty id gets a new one); returns the id.
-  virtual Result<std::string> CreateAlert(const cases::Alert& a) { return NoAlerts(a.id); }
-  // Replaces an alert whose stored status is still `expected` (else kConflict), audited as `action`
-  // (update, release_names, approve, withdraw). In the same transaction it queues `enqueue`, and a
-  // withdrawal cancels the alert's pending deliveries.
-  virtual Status SaveAlert(const cases::Alert& a, cases::AlertStatus /*expected*/, const std::string& /*action*/,
-                           const std::vector<cases::Delivery>& /*enqueue*/) {
-    return NoAlerts(a.id);
+  // ---- Evidence vault (src/evidence): what is known about each file; the bytes are in the vault ----
+  // Records a file already written to the vault, with its key (sealed at rest). Audited as
+  // "acquire" (or "derive" for a working copy, which also adds "copy" to its original's log).
+  virtual Status AddEvidence(const EvidenceItem& item, const crypto::SecretBytes& file_key) {
+    (void)file_key;
+    return NoEvidence(item.sha256);
   }
-  virtual Result<cases::Alert> GetAlert(const std::string& id) const { return NoAlerts(id); }
-  // Newest first; empty filters = all.
-  virtual Result<Page<cases::Alert>> ListAlerts(const std::string& case_id, const std::string& /*status*/,
-                                                size_t /*limit*/, size_t /*offset*/) const {
-    return NoAlerts(case_id);
+  virtual Result<EvidenceItem> GetEvidence(const std::string& sha256) const { return NoEvidence(sha256); }
+  virtual Result<crypto::SecretBytes> EvidenceKey(const std::string& sha256) const { return NoEvidence(sha256); }
+  // In the order added; `source_id` empty = every item.
+  virtual Result<Page<EvidenceItem>> ListEvidence(const std::string& source_id, size_t limit, size_t offset) const {
+    (void)limit, (void)offset;
+    return NoEvidence(source_id);
   }
-  // Creates (empty id: new id and feed token) or replaces a subscriber; deactivating one cancels its
-  // pending deliveries. Returns the id.
-  virtual Result<std::string> PutSubscriber(const cases::Subscriber& s) { return NoAlerts(s.id); }
-  virtual Result<cases::Subscriber> GetSubscriber(const std::string& id) const { return NoAlerts(id); }
-  virtual Result<std::vector<cases::Subscriber>> ListSubscribers() const { return NoAlerts(""); }
-  // The active subscriber holding this feed token (kNotFound otherwise).
-  virtual Result<cases::Subscriber> FindSubscriberByFeedToken(const std::string& token) const { return NoAlerts(token); }
-  // Queues rows whose key is not queued yet (ids assigned when empty); returns how many were new.
-  virtual Result<int> EnqueueDeliveries(const std::vector<cases::Delivery>& /*rows*/) { return NoAlerts(""); }
-  // Takes up to `limit` pending rows due at `now_ms` and not claimed by another worker, and claims
-  // them until `now_ms + lease_ms` (a worker that dies mid-send frees them when the lease ends).
-  // `channel` empty = every channel.
-  virtual Result<std::vector<cases::Delivery>> ClaimDueDeliveries(int64_t /*now_ms*/, int64_t /*lease_ms*/,
-                                                                  const std::string& /*channel*/, size_t /*limit*/) {
-    return NoAlerts("");
+  // Appends a custody event (action "evidence_access", "evidence_export", "evidence_transfer") to
+  // the item's log; `details` are sealed.
+  virtual Status RecordCustody(const std::string& sha256, const std::string& action, const std::string& details) {
+    (void)action, (void)details;
+    return NoEvidence(sha256);
   }
-  // With their attempts; `alert_id` empty = every delivery.
-  virtual Result<std::vector<cases::Delivery>> ListDeliveries(const std::string& alert_id) const { return NoAlerts(alert_id); }
-  // Records one attempt and the row's new state in one transaction: delivered when `attempt.error`
-  // is empty, else pending again at `next_attempt_ms` (a cancelled row stays cancelled unless the
-  // attempt delivered it).
-  virtual Status RecordDeliveryAttempt(const std::string& delivery_id, const cases::DeliveryAttempt& /*attempt*/,
-                                       int64_t /*next_attempt_ms*/) {
-    return NoAlerts(delivery_id);
-  }
-  virtual Status PutOfficerContact(const cases::OfficerContact& c) { return NoAlerts(c.user); }
-  virtual Result<std::vector<cases::OfficerContact>> ListOfficerContacts() const { return NoAlerts(""); }
+  // Every audit entry about the item, oldest first, with `changes` opened.
+  virtual Result<std::vector<AuditEntry>> CustodyLog(const std::string& sha256) const { return NoEvidence(sha256); }
+  // The folder of this database's evidence vault.
+  virtual Result<std::string> EvidenceVaultPath() const { return NoEvidence(""); }
 
   // ---- Ingestion and full-text search (src/evidence/ingest.h, text_search.h) ----
   // Stores candidates of one source (ids assigned, status pending), each audited ("source_candidate").
@@ -331,6 +335,7 @@ class Store {
 
  private:
   static Error NoCases(const std::string&) { return Error::Internal("this backend does not keep urgent cases"); }
+  static Error NoEvidence(const std::string&) { return Error::Internal("this backend does not keep evidence"); }
   static Error NoIngest() { return Error::Internal("this backend does not keep ingestion candidates or a text index"); }
   static Error NoAlerts(const std::string&) { return Error::Internal("this backend does not keep urgent-action alerts"); }
 };

@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <regex>
@@ -138,7 +139,7 @@ TEST(LargeUpload, TwoGibibytesStreamInAndOutWhileTheServerStaysUnder256MiB) {
   if (pid == 0) {
     setenv("DOSSIER_KEY_FILE", key.c_str(), 1);
     unsetenv("DOSSIER_PASSPHRASE");
-    freopen(log.c_str(), "w", stderr);
+    if (!freopen(log.c_str(), "w", stderr)) _exit(126);
     execl(Binary().c_str(), "dossier", "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0", "--web-root",
           dir.File("no-web").c_str(), static_cast<char*>(nullptr));
     _exit(127);

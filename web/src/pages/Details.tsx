@@ -14,6 +14,7 @@ import { useReference } from '../state/reference';
 import { useSession } from '../state/session';
 import { IncidentTable, PersonRow, SourceTable } from './Lists';
 import { ClusterLink } from '../features/review/routes';
+import { EvidenceSection } from '../features/evidence/EvidenceSection';
 
 function PersonLinkText({ p, id }: { p: Person | null | undefined; id: string }) {
   const { t } = useI18n();
@@ -281,6 +282,7 @@ export function SourceDetail({ id }: { id: string }) {
           [t('source.contact'), s.contact ? <p className="prewrap">{s.contact}</p> : null],
         ]} />
       </section>
+      <EvidenceSection sourceId={s.id} />
       <section className="panel" aria-labelledby="source-citing">
         <h2 id="source-citing">{t('source.citing')}</h2>
         {citing === 0 && <p>{t('source.citing_empty')}</p>}
