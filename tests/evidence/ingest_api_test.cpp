@@ -101,7 +101,8 @@ TEST_F(IngestApiTest, ADecisionIsRecordedOnceAndReturnsTheDraftWithoutCreatingAn
                 json{{"text", "More than 30 North Koreans were arrested in Shenyang on February 8, 2012."}}, &doc_);
   ASSERT_EQ(r.status, 201) << r.body;
   std::map<std::string, std::string> ids;
-  for (const auto& c : r.Json()["candidates"]) ids[c["kind"].get<std::string>()] = c["id"];
+  const json created = r.Json();  // kept alive while its candidates are read
+  for (const auto& c : created["candidates"]) ids[c["kind"].get<std::string>()] = c["id"];
   ASSERT_EQ(ids.size(), 4u) << r.body;  // count, incident_type, place, date
   for (const char* kind : {"count", "incident_type", "place", "date"}) {
     auto d = Call("POST", "/api/v1/ingest/candidates/" + ids[kind] + "/confirm", json::object(), &doc_);
