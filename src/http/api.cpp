@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -250,6 +251,15 @@ struct App::Impl {
     }
     j["pseudonym"] = pseudonym;
     j["redacted"] = redact;
+    return j;
+  }
+  // A search hit: the summary fields of Store::GetPersonSummaries, shaped like Out(Person).
+  ordered_json SummaryOut(const Person& p, const Ctx& c, Store& s) const {
+    ordered_json full = Out(p, c, s);
+    ordered_json j;
+    for (const char* field : {"id", "names", "sex", "birth_date", "origin", "sensitivity", "pseudonym", "redacted"}) {
+      j[field] = std::move(full[field]);
+    }
     return j;
   }
   ordered_json Out(const Source& src, const Ctx& c, Store&) const {
@@ -616,14 +626,22 @@ struct App::Impl {
     // tie the pseudonym to the name searched for.
     auto hits = names.Search(q, static_cast<size_t>(limit->value_or(20)), c.sees_restricted());
     const std::string folded_q = NormaliseNameForIndex(q);
+    std::vector<std::string> ids;
+    for (const auto& h : hits) ids.push_back(h.person_id);
+    auto persons = c.store->GetPersonSummaries(ids);
+    if (!persons.ok()) return ErrorResponse(persons.error());
+    std::unordered_map<std::string, const Person*> by_id;
+    for (const auto& p : *persons) by_id.emplace(p.id, &p);
     std::vector<std::pair<double, ordered_json>> items;
     for (const auto& h : hits) {
-      auto p = c.store->GetPerson(h.person_id);
-      if (!p.ok() || h.name_index >= p->names.size()) continue;  // deleted since the lookup
-      if (p->sensitivity == Sensitivity::kRestricted && !c.sees_restricted()) continue;
-      const std::string& matched = p->names[h.name_index].value;
+      auto it = by_id.find(h.person_id);
+      if (it == by_id.end()) continue;  // deleted since the lookup
+      const Person& p = *it->second;
+      if (h.name_index >= p.names.size()) continue;
+      if (p.sensitivity == Sensitivity::kRestricted && !c.sees_restricted()) continue;
+      const std::string& matched = p.names[h.name_index].value;
       const double score = (h.full ? 1.0 : 0.7) * (NormaliseNameForIndex(matched) == folded_q ? 1.0 : 0.9);
-      items.emplace_back(score, ordered_json{{"person", Out(*p, c, *c.store)}, {"matched", matched}, {"score", score}});
+      items.emplace_back(score, ordered_json{{"person", SummaryOut(p, c, *c.store)}, {"matched", matched}, {"score", score}});
     }
     std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     ordered_json out = ordered_json::array();
@@ -701,9 +719,9 @@ struct App::Impl {
     AddCaseRoutes(table, services);
     AddReviewRoutes(table, services);
     AddEvidenceRoutes(table, services);
+    AddEstimateRoutes(table, services);
     AddReportRoutes(table, services);
     AddAlertRoutes(table, services);
-    AddEstimateRoutes(table, services);
     Add("GET", v1 + "/search", Permission::kRead, {"q", "limit"}, [this](Ctx& c) { return Search(c); });
     Add("GET", v1 + "/vocabularies", Permission::kRead, {}, [this](Ctx&) { return Raw(vocabularies_json); });
     Add("GET", v1 + "/gazetteer", Permission::kRead, {}, [this](Ctx&) { return Raw(gazetteer_json); });
@@ -861,35 +879,63 @@ struct App::Impl {
     DOSSIER_ASSIGN_OR_RETURN(dummy_hash, HashPassword("not a password of anyone", options.password_cost));
     BuildReferenceData(pool.at(0).catalog());
     BuildRoutes();
-    // Decrypt every person's names once, in parallel over the store connections.
-    DOSSIER_ASSIGN_OR_RETURN(int64_t persons, pool.at(0).Count(RecordKind::kPerson));
-    const size_t workers = pool.size();
-    const size_t page = 5000;
-    std::vector<Status> results(workers);
-    std::vector<std::thread> threads;
-    for (size_t w = 0; w < workers; ++w) {
-      threads.emplace_back([&, w] {
-        for (size_t offset = w * page; offset < static_cast<size_t>(persons); offset += workers * page) {
-          ListQuery q;
-          q.limit = page;
-          q.offset = offset;
-          auto batch = pool.at(w).ListPersons(q);
-          if (!batch.ok()) {
-            results[w] = batch.error();
-            return;
-          }
-          for (const auto& p : batch->items) names.Add(p);
+    // Every person's names, decrypted once: one connection scans the table in id order (keyset
+    // pages, so the millionth row costs what the first did) while the other threads normalise
+    // the names of the pages already read.
+    constexpr size_t page = 4096;
+    std::mutex queue_mu;
+    std::condition_variable queue_cv;
+    std::deque<std::vector<Person>> queue;
+    bool done = false;
+    Status scan_status = Ok();
+    auto drain = [&] {
+      while (true) {
+        std::vector<Person> batch;
+        {
+          std::unique_lock lock(queue_mu);
+          queue_cv.wait(lock, [&] { return !queue.empty() || done; });
+          if (queue.empty()) return;
+          batch = std::move(queue.front());
+          queue.pop_front();
         }
-      });
+        queue_cv.notify_all();
+        names.AddAll(batch);
+      }
+    };
+    std::vector<std::thread> threads;
+    const size_t indexers = std::max<size_t>(1, std::thread::hardware_concurrency());
+    for (size_t i = 0; i < indexers; ++i) threads.emplace_back(drain);
+    {
+      std::string after;
+      while (true) {
+        auto batch = pool.at(0).ScanPersonSummaries(after, page);
+        if (!batch.ok()) {
+          scan_status = batch.error();
+          break;
+        }
+        if (batch->empty()) break;
+        after = batch->back().id;
+        const bool last = batch->size() < page;
+        std::unique_lock lock(queue_mu);
+        // At most a few pages wait in memory.
+        queue_cv.wait(lock, [&] { return queue.size() < 2 * indexers; });
+        queue.push_back(std::move(*batch));
+        lock.unlock();
+        queue_cv.notify_all();
+        if (last) break;
+      }
+      std::lock_guard lock(queue_mu);
+      done = true;
     }
+    queue_cv.notify_all();
     for (auto& t : threads) t.join();
-    for (auto& s : results) DOSSIER_RETURN_IF_ERROR(s);
+    DOSSIER_RETURN_IF_ERROR(scan_status);
     ListQuery q;
-    q.limit = page;
-    for (q.offset = 0;; q.offset += page) {
+    q.limit = 5000;
+    for (q.offset = 0;; q.offset += q.limit) {
       DOSSIER_ASSIGN_OR_RETURN(auto batch, pool.at(0).ListIncidents(q));
       for (const auto& i : batch.items) incidents[i.id] = {i.type, YearOf(i)};
-      if (batch.items.size() < page) break;
+      if (batch.items.size() < q.limit) break;
     }
     return Ok();
   }

@@ -135,10 +135,10 @@ ordered_json Build() {
   DescribeCaseRoutes(api);
   DescribeReviewRoutes(api);
   DescribeEvidenceRoutes(api);
-  DescribeReportRoutes(api);
-  DescribeIngestRoutes(api);
-  DescribeAlertRoutes(api);
   DescribeEstimateRoutes(api);
+  DescribeIngestRoutes(api);
+  DescribeReportRoutes(api);
+  DescribeAlertRoutes(api);
   return {{"openapi", "3.0.3"},
           {"info", {{"title", "Dossier API"}, {"version", "1"}, {"description", "See docs/api.md"}}},
           {"servers", ordered_json::array({{{"url", "/"}}})},

@@ -17,10 +17,10 @@ struct OpenApi {
 void DescribeCaseRoutes(OpenApi& api);  // api_cases.cpp
 void DescribeReviewRoutes(OpenApi& api);  // api_review.cpp
 void DescribeEvidenceRoutes(OpenApi& api);  // api_evidence.cpp
-void DescribeReportRoutes(OpenApi& api);  // api_reports.cpp
-void DescribeIngestRoutes(OpenApi& api);  // api_ingest.cpp
-void DescribeAlertRoutes(OpenApi& api);  // api_alerts.cpp
 void DescribeEstimateRoutes(OpenApi& api);  // api_estimate.cpp
+void DescribeIngestRoutes(OpenApi& api);  // api_ingest.cpp
+void DescribeReportRoutes(OpenApi& api);  // api_reports.cpp
+void DescribeAlertRoutes(OpenApi& api);  // api_alerts.cpp
 
 namespace openapi {
 

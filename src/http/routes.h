@@ -106,9 +106,9 @@ Status CheckFields(const json& body, const char* what, const std::map<std::strin
 void AddCaseRoutes(RouteTable& table, ApiServices& services);  // api_cases.cpp
 void AddReviewRoutes(RouteTable& table, ApiServices& services);  // api_review.cpp
 void AddEvidenceRoutes(RouteTable& table, ApiServices& services);  // api_evidence.cpp
-void AddReportRoutes(RouteTable& table, ApiServices& services);  // api_reports.cpp
-void AddIngestRoutes(RouteTable& table, ApiServices& services);  // api_ingest.cpp
-void AddAlertRoutes(RouteTable& table, ApiServices& services);  // api_alerts.cpp
 void AddEstimateRoutes(RouteTable& table, ApiServices& services);  // api_estimate.cpp
+void AddIngestRoutes(RouteTable& table, ApiServices& services);  // api_ingest.cpp
+void AddReportRoutes(RouteTable& table, ApiServices& services);  // api_reports.cpp
+void AddAlertRoutes(RouteTable& table, ApiServices& services);  // api_alerts.cpp
 
 }  // namespace dossier::http

@@ -6,7 +6,7 @@
 
 namespace dossier::http {
 
-std::vector<std::pair<std::string, uint16_t>> NameIndex::KeysOf(const Person& p) const {
+NameIndex::Keys NameIndex::KeysOf(const Person& p) const {
   std::vector<std::pair<std::string, uint16_t>> out;
   for (size_t i = 0; i < p.names.size() && i < 65535; ++i) {
     const auto idx = static_cast<uint16_t>(i);
@@ -21,7 +21,7 @@ std::vector<std::pair<std::string, uint16_t>> NameIndex::KeysOf(const Person& p)
   return out;
 }
 
-void NameIndex::AddLocked(const Person& p) {
+void NameIndex::AddLocked(const Person& p, const Keys& keys) {
   uint32_t slot;
   if (auto it = slot_of_.find(p.id); it != slot_of_.end()) {
     slot = it->second;
@@ -35,17 +35,17 @@ void NameIndex::AddLocked(const Person& p) {
     slot_of_[p.id] = slot;
   }
   slots_[slot] = Slot{p.id, p.sensitivity == Sensitivity::kRestricted, true};
-  for (auto& [key, idx] : KeysOf(p)) {
+  for (auto& [key, idx] : keys) {
     postings_[key].push_back({slot, idx});
     ++posting_count_;
   }
 }
 
-void NameIndex::RemoveLocked(const Person& p) {
+void NameIndex::RemoveLocked(const Person& p, const Keys& keys) {
   auto it = slot_of_.find(p.id);
   if (it == slot_of_.end()) return;
   const uint32_t slot = it->second;
-  for (auto& [key, idx] : KeysOf(p)) {
+  for (auto& [key, idx] : keys) {
     auto pit = postings_.find(key);
     if (pit == postings_.end()) continue;
     auto& list = pit->second;
@@ -59,20 +59,33 @@ void NameIndex::RemoveLocked(const Person& p) {
   slot_of_.erase(it);
 }
 
+// Keys are computed before taking the lock: normalising names is the costly part, and it needs
+// no shared state, so writers and the start-up threads do it side by side.
 void NameIndex::Add(const Person& p) {
+  Keys keys = KeysOf(p);
   std::unique_lock lock(mu_);
-  AddLocked(p);
+  AddLocked(p, keys);
+}
+
+void NameIndex::AddAll(const std::vector<Person>& persons) {
+  std::vector<Keys> keys;
+  keys.reserve(persons.size());
+  for (const auto& p : persons) keys.push_back(KeysOf(p));
+  std::unique_lock lock(mu_);
+  for (size_t i = 0; i < persons.size(); ++i) AddLocked(persons[i], keys[i]);
 }
 
 void NameIndex::Replace(const Person& before, const Person& after) {
+  Keys old_keys = KeysOf(before), new_keys = KeysOf(after);
   std::unique_lock lock(mu_);
-  RemoveLocked(before);
-  AddLocked(after);
+  RemoveLocked(before, old_keys);
+  AddLocked(after, new_keys);
 }
 
 void NameIndex::Remove(const Person& p) {
+  Keys keys = KeysOf(p);
   std::unique_lock lock(mu_);
-  RemoveLocked(p);
+  RemoveLocked(p, keys);
 }
 
 std::vector<NameIndex::Hit> NameIndex::Search(const std::string& query, size_t limit, bool include_restricted) const {

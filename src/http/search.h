@@ -24,8 +24,10 @@ class NameIndex {
  public:
   explicit NameIndex(std::shared_ptr<const linkage::NameTables> tables) : tables_(std::move(tables)) {}
 
-  // Adds a person not yet indexed (at start, and after create).
+  // Adds a person not yet indexed (at start, and after create). Only id, names and sensitivity
+  // are read, so a summary (Store::GetPersonSummaries) will do.
   void Add(const Person& p);
+  void AddAll(const std::vector<Person>& persons);
   // Replaces `before` by `after` (same id); for update.
   void Replace(const Person& before, const Person& after);
   void Remove(const Person& p);
@@ -58,9 +60,10 @@ class NameIndex {
     bool live = false;
   };
   // (key, name index) pairs of a person's names: "n:FAMILY|GIVEN", "f:FAMILY", "g:GIVEN".
-  std::vector<std::pair<std::string, uint16_t>> KeysOf(const Person& p) const;
-  void AddLocked(const Person& p);
-  void RemoveLocked(const Person& p);
+  using Keys = std::vector<std::pair<std::string, uint16_t>>;  // (key, name index), sorted, unique
+  Keys KeysOf(const Person& p) const;
+  void AddLocked(const Person& p, const Keys& keys);
+  void RemoveLocked(const Person& p, const Keys& keys);
 
   std::shared_ptr<const linkage::NameTables> tables_;
   mutable std::shared_mutex mu_;

@@ -103,6 +103,8 @@ inline const SideTable kTransitionTable{"case_transition", "case_transitions", {
 inline const SideTable kInterventionTable{"case_intervention", "case_interventions", {"response", "outcome"}};
 // Evidence items (sqlite_store_evidence.cpp): `file_key` holds the file's key, sealed.
 inline const SideTable kEvidenceTable{"evidence", "evidence", {"filename", "acquired_by", "acquired_from", "file_key"}};
+// Ingestion candidates (sqlite_store_ingest.cpp): what they quote and propose is sealed.
+inline const SideTable kSourceCandidateTable{"source_candidate", "source_candidates", {"quote", "value", "key", "note"}};
 // Urgent-action alerts (sqlite_store_alerts.cpp): texts, notes, released names, partners' secrets
 // and addresses, and what goes out are sealed.
 inline const SideTable kAlertTable{"alert", "alerts", {"note", "texts", "release"}};
@@ -110,13 +112,9 @@ inline const SideTable kSubscriberTable{"alert_subscriber", "alert_subscribers",
 inline const SideTable kDeliveryTable{"alert_delivery", "alert_deliveries", {"recipient", "payload"}};
 inline const SideTable kAttemptTable{"alert_attempt", "alert_attempts", {}};
 inline const SideTable kOfficerContactTable{"officer_contact", "officer_contacts", {"email"}};
-// Ingestion candidates (sqlite_store_ingest.cpp): what they quote and propose is sealed.
-inline const SideTable kSourceCandidateTable{"source_candidate", "source_candidates", {"quote", "value", "key", "note"}};
 inline const SideTable* const kSideTables[] = {&kCaseTable, &kTransitionTable, &kInterventionTable, &kEvidenceTable,
-                                               &kAlertTable,
-                                               &kSubscriberTable, &kDeliveryTable, &kAttemptTable,
-                                               &kOfficerContactTable,
-                                               &kSourceCandidateTable};
+                                               &kSourceCandidateTable, &kAlertTable, &kSubscriberTable,
+                                               &kDeliveryTable, &kAttemptTable, &kOfficerContactTable};
 
 class SqliteStore final : public Store {
  public:
@@ -188,6 +186,8 @@ class SqliteStore final : public Store {
   Result<Page<Act>> ListActs(const ListQuery& q) const override { return List<Act>(q); }
   Result<Page<Involvement>> ListInvolvements(const ListQuery& q) const override { return List<Involvement>(q); }
 
+  Result<std::vector<Person>> GetPersonSummaries(const std::vector<std::string>& ids) const override;
+  Result<std::vector<Person>> ScanPersonSummaries(const std::string& after_id, size_t limit) const override;
   Result<std::vector<std::string>> FindPersonsByExactName(const std::string& name) const override;
   Status RecordEvent(const std::string& action, const std::string& details) override;
   Result<std::vector<AuditEntry>> History(RecordKind kind, const std::string& id) const override;
@@ -291,6 +291,8 @@ class SqliteStore final : public Store {
   template <typename T> Result<T> Get(const std::string& id) const;
   template <typename T> Result<Page<T>> List(const ListQuery& q) const;
   template <typename T> Result<T> DecodeRow(const RecordShape& shape, sqlite::Statement& st) const;
+  // Rows of SELECT id, (clear fields as a JSON object), names, birth_date.
+  Result<std::vector<Person>> ReadPersonSummaries(sqlite::Statement& st) const;
 
   Status WriteRow(const RecordShape& shape, const std::string& id, const ordered_json& full, bool insert);
   Status WriteIndexes(RecordKind kind, const std::string& id, const ordered_json& full);

@@ -172,6 +172,14 @@ class Store {
   virtual Result<Page<Act>> ListActs(const ListQuery& q) const = 0;
   virtual Result<Page<Involvement>> ListInvolvements(const ListQuery& q) const = 0;
 
+  // What lists and search hits show of persons, without opening their links and notes or
+  // decoding whole records: each Person has only id, names, sex, birth date, origin and
+  // sensitivity set. Ids that do not exist are skipped; the order is that of `ids`.
+  virtual Result<std::vector<Person>> GetPersonSummaries(const std::vector<std::string>& ids) const = 0;
+  // The same for up to `limit` persons in id order after `after_id` ("" = from the start): a
+  // keyset scan of the whole table, e.g. to build an index.
+  virtual Result<std::vector<Person>> ScanPersonSummaries(const std::string& after_id, size_t limit) const = 0;
+
   // Persons with a name whose normalised form equals that of `name` (blind-index lookup).
   virtual Result<std::vector<std::string>> FindPersonsByExactName(const std::string& name) const = 0;
 
@@ -335,9 +343,9 @@ class Store {
 
  private:
   static Error NoCases(const std::string&) { return Error::Internal("this backend does not keep urgent cases"); }
+  static Error NoAlerts(const std::string&) { return Error::Internal("this backend does not keep urgent-action alerts"); }
   static Error NoEvidence(const std::string&) { return Error::Internal("this backend does not keep evidence"); }
   static Error NoIngest() { return Error::Internal("this backend does not keep ingestion candidates or a text index"); }
-  static Error NoAlerts(const std::string&) { return Error::Internal("this backend does not keep urgent-action alerts"); }
 };
 
 // Normalised form of a name for exact lookup: NFKC, case-folded, without spaces, hyphens,
