@@ -28,9 +28,9 @@ describe('interface text', () => {
     }
   });
 
-  it('is actually translated: Korean text differs from English except for names', () => {
+  it('is actually translated: Korean text differs from English except for names (of the app, languages, SHA-256)', () => {
     const same = (Object.keys(en) as (keyof typeof en)[]).filter((k) => en[k] === ko[k]);
-    expect(same.sort()).toEqual(['app.name', 'lang.en', 'lang.ko']);
+    expect(same.sort()).toEqual(['app.name', 'evidence.col_sha', 'lang.en', 'lang.ko']);
   });
 
   it('covers every key the source code uses', () => {

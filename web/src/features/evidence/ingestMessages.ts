@@ -105,7 +105,7 @@ export const ingestKo: Record<keyof typeof ingestEn, string> = {
   'evidence.ingest_draft_intro': '확인된 사실만 초안에 들어갑니다. 사건 생성은 별도 단계이며, 생성 후 사건 양식에서 검토하십시오.',
   'evidence.ingest_draft_empty': '사건 유형과 날짜를 확인하면 초안이 채워집니다.',
   'evidence.ingest_draft_create': '이 초안으로 사건을 만들고 열기',
-  'evidence.ingest_decided': '{kind} “{quote}”: {status}.',
+  'evidence.ingest_decided': '{kind} “{quote}”은(는) {status}.',
   'evidence.ingest_open_source': '자료 기록 열기',
   'evidence.search_nav': '자료 본문 검색',
   'evidence.search_title': '자료 본문 검색',
