@@ -52,7 +52,8 @@ class ReviewApiTest : public ServerTest {
 
   // The pending pair of per-a and per-b.
   json PairAB(const Login& who) {
-    for (const auto& item : Pending(who)["items"]) {
+    const json pending = Pending(who);  // range-for over a temporary's member would dangle
+    for (const auto& item : pending["items"]) {
       if (item["withheld"].get<bool>()) continue;
       if (item["person_a"]["id"] == "per-a" && item["person_b"]["id"] == "per-b") return item;
     }
@@ -63,7 +64,8 @@ class ReviewApiTest : public ServerTest {
     HttpReply r = Call("GET", "/api/v1/persons/" + person + "/cluster", "", &who);
     EXPECT_EQ(r.status, 200) << r.body;
     std::vector<std::string> ids;
-    for (const auto& m : r.Json()["members"]) ids.push_back(m["id"]);
+    const json body = r.Json();  // range-for over a temporary's member would dangle
+    for (const auto& m : body["members"]) ids.push_back(m["id"]);
     return ids;
   }
 
@@ -168,7 +170,8 @@ TEST_F(ReviewApiTest, AnalystsAndViewersNeverSeeAPairOrClusterTyingARestrictedPe
   Run(doc);
   // The documenter sees the restricted record's pairs with their explanations.
   bool doc_sees = false;
-  for (const auto& item : Pending(doc)["items"]) {
+  const json doc_pending = Pending(doc);
+  for (const auto& item : doc_pending["items"]) {
     doc_sees = doc_sees || item.dump().find("soon-hee") != std::string::npos ||
                item.dump().find("Lee Soon-hee") != std::string::npos;
   }
@@ -181,7 +184,8 @@ TEST_F(ReviewApiTest, AnalystsAndViewersNeverSeeAPairOrClusterTyingARestrictedPe
     EXPECT_EQ(r.body.find("soon"), std::string::npos) << role;
     EXPECT_EQ(r.body.find("per-secret"), std::string::npos) << role;
     bool withheld = false;
-    for (const auto& item : r.Json()["items"]) {
+    const json items_body = r.Json();
+    for (const auto& item : items_body["items"]) {
       if (!item["withheld"].get<bool>()) continue;
       withheld = true;
       EXPECT_TRUE(item["person_a"].is_null());

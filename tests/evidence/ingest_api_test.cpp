@@ -138,8 +138,9 @@ TEST_F(IngestApiTest, SearchFindsHangulAndHanjaButNotRestrictedSourcesForViewers
     auto r = Call("GET", "/api/v1/sources/search?q=" + q, "", &who);
     EXPECT_EQ(r.status, 200) << r.body;
     std::set<std::string> out;
-    for (const auto& h : r.Json()["items"]) out.insert(h["source"]["id"].get<std::string>());
-    EXPECT_EQ(r.Json()["total"].get<size_t>(), out.size()) << q;
+    const json body = r.Json();  // range-for over a temporary's member would dangle
+    for (const auto& h : body["items"]) out.insert(h["source"]["id"].get<std::string>());
+    EXPECT_EQ(body["total"].get<size_t>(), out.size()) << q;
     return out;
   };
   // 선양, 선, 李 and 顺姬 percent-encoded.
