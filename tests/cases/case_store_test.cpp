@@ -251,9 +251,13 @@ TEST_F(CaseStoreTest, TamperingWithCasesIsCaught) {
 }
 
 TEST_F(CaseStoreTest, MigratesAnOlderDatabase) {
-  // A database at schema 2 (before cases) opens, migrates, and keeps verifying.
+  // A database at schema 2 (before cases) opens, migrates, and keeps verifying. Every table the
+  // later migrations create is dropped, as a schema-2 database never had them.
   store_.reset();
-  Tamper("DROP TABLE cases; DROP TABLE case_transitions; DROP TABLE case_interventions; PRAGMA user_version = 2;");
+  Tamper("DROP TABLE cases; DROP TABLE case_transitions; DROP TABLE case_interventions; "
+         "DROP TABLE alerts; DROP TABLE alert_subscribers; DROP TABLE alert_deliveries; DROP TABLE alert_attempts; "
+         "DROP TABLE officer_contacts; DROP TABLE source_candidates; DROP TABLE source_search; DROP TABLE source_fts; "
+         "DROP TABLE evidence; PRAGMA user_version = 2;");
   store_ = Reopen();
   ASSERT_NE(store_, nullptr);
   EXPECT_TRUE(store_->CreateCase(MakeCase()).ok());
