@@ -40,15 +40,11 @@ class Sampler {
     zeros_.assign(static_cast<size_t>(J_), 0);
     lam_.assign(static_cast<size_t>(J_ * K_), 0.5);
     pi_.assign(K_, 1.0 / K_);
-    m_.assign(P_ * K_, 0);
-    m0_.assign(K_, 0);
+    draw_.assign(K_, 0);
     nk_.assign(K_, 0);
     sjk_.assign(static_cast<size_t>(J_ * K_), 0);
     w_.assign(K_, 0.0);
-    order_.resize(K_);
-    head_.resize(K_);
-    tail_.resize(K_);
-    std::iota(order_.begin(), order_.end(), 0);
+    rest_.assign(K_, 0.0);
     // Dispersed start: parameters drawn from the prior.
     alpha_ = 1.0;
     for (double& l : lam_) l = rng_.Uniform();
@@ -62,9 +58,6 @@ class Sampler {
   }
 
   void Sweep() {
-    // The sequential binomials visit classes by decreasing weight, so the first draws take
-    // most people and the remainder soon becomes small enough to place one by one.
-    std::sort(order_.begin(), order_.end(), [&](int a, int b) { return pi_[a] > pi_[b]; });
     // onoff_[(2j + b) K + k] = P(membership bit b on list j | class k): the weights below are
     // products over lists of contiguous rows, without branches, and vectorise over classes.
     for (int k = 0; k < K_; ++k) {
@@ -74,63 +67,42 @@ class Sampler {
         onoff_[static_cast<size_t>((2 * j + 1) * K_ + k)] = l;
       }
     }
-    // 1. Classes of observed people, one multinomial per pattern.
-    for (size_t p = 0; p < P_; ++p) {
-      const uint8_t* b = &bits_[p * static_cast<size_t>(J_)];
-      Weights(b);
-      double total = 0;
-      for (int k = 0; k < K_; ++k) total += w_[k];
-      Multinomial(counts_[p], total, &m_[p * K_]);
-    }
-    // 2. Unobserved people: how many, then their classes.
-    Weights(zeros_.data());
-    double pi0 = 0;
-    for (int k = 0; k < K_; ++k) pi0 += w_[k];
-    pi0 = std::min(pi0, 1.0 - 1e-12);
-    n0_ = rng_.NegativeBinomial(static_cast<double>(n_), 1.0 - pi0);
-    Multinomial(n0_, pi0, m0_.data());
-    // 3. Capture probabilities.
+    // 1. Classes of observed people, one multinomial per pattern, added to the class sizes n_k
+    // and, per list, to the number of each class on that list (s_jk), for the capture update.
     std::fill(nk_.begin(), nk_.end(), 0);
     std::fill(sjk_.begin(), sjk_.end(), 0);
     for (size_t p = 0; p < P_; ++p) {
       const uint8_t* b = &bits_[p * static_cast<size_t>(J_)];
-      for (int k = 0; k < K_; ++k) {
-        const int64_t c = m_[p * K_ + k];
-        if (c == 0) continue;
-        nk_[k] += c;
-        int64_t* s = &sjk_[static_cast<size_t>(k * J_)];
-        for (int j = 0; j < J_; ++j) s[j] += c * b[j];
+      Weights(b);
+      SuffixSums();
+      const int reached = Multinomial(counts_[p], draw_.data());
+      for (int k = 0; k < reached; ++k) nk_[k] += draw_[k];
+      for (int j = 0; j < J_; ++j) {
+        if (!b[j]) continue;
+        int64_t* s = &sjk_[static_cast<size_t>(j * K_)];
+        for (int k = 0; k < reached; ++k) s[k] += draw_[k];
       }
     }
-    for (int k = 0; k < K_; ++k) nk_[k] += m0_[k];
+    // 2. Unobserved people: how many, then their classes.
+    Weights(zeros_.data());
+    const double pi0 = std::min(SuffixSums(), 1.0 - 1e-12);
+    n0_ = rng_.NegativeBinomial(static_cast<double>(n_), 1.0 - pi0);
+    const int reached = Multinomial(n0_, draw_.data());
+    for (int k = 0; k < reached; ++k) nk_[k] += draw_[k];
+    // 3. Capture probabilities.
     for (int k = 0; k < K_; ++k) {
       if (nk_[k] == 0) {  // Beta(1, 1): the prior
         for (int j = 0; j < J_; ++j) lam_[static_cast<size_t>(k * J_ + j)] = rng_.Uniform();
         continue;
       }
       for (int j = 0; j < J_; ++j) {
-        const int64_t s = sjk_[static_cast<size_t>(k * J_ + j)];
+        const int64_t s = sjk_[static_cast<size_t>(j * K_ + k)];
         lam_[static_cast<size_t>(k * J_ + j)] =
             rng_.Beta(1.0 + static_cast<double>(s), 1.0 + static_cast<double>(nk_[k] - s));
       }
     }
-    // 4. Stick-breaking weights, V_k ~ Beta(1 + n_k, alpha + n_{>k}), drawn as two Gamma variates
-    // in log space. With a small alpha, 1 - V of an empty class is often far below 1e-16: forming
-    // V and then log(1 - V) in doubles would cap log(1 - V) near -37 and inflate the alpha draw
-    // (which depends on the sum of these logs), and with it the number of classes in use.
-    int64_t above = 0;
-    for (int k = 0; k < K_; ++k) above += nk_[k];
-    double log_rest = 0;  // log of prod_{h<k} (1 - V_h)
-    for (int k = 0; k < K_ - 1; ++k) {
-      above -= nk_[k];
-      const double lx = rng_.LogGamma(1.0 + static_cast<double>(nk_[k]));
-      const double ly = rng_.LogGamma(alpha_ + static_cast<double>(above));
-      const double ls = std::max(lx, ly) + std::log1p(std::exp(-std::abs(lx - ly)));
-      pi_[k] = std::exp(log_rest + lx - ls);
-      log_rest += ly - ls;
-    }
-    pi_[K_ - 1] = std::exp(log_rest);
-    // 5. Concentration: alpha ~ Gamma(a + K - 1, b - sum_k log(1 - V_k)).
+    // 4. Stick-breaking weights; 5. concentration: alpha ~ Gamma(a + K - 1, b - sum_k log(1 - V_k)).
+    const double log_rest = StickBreaking();
     alpha_ = rng_.Gamma(a_ + K_ - 1) / (b_ - log_rest);
     alpha_ = std::max(alpha_, 1e-300);
   }
@@ -154,67 +126,71 @@ class Sampler {
   int64_t n() const { return n_; }
 
  private:
-  // Splits `count` people among classes with weights w_[k] (summing to `total`); exact.
-  // Classes with a negligible share of the weight (most of the K when few are in use) form one
-  // group: how many people go to any of them is a single binomial, nearly always 0, and those few
-  // are placed one by one. The other classes take conditional binomials in order of decreasing
-  // weight while many people are left, then one categorical draw per remaining person.
-  void Multinomial(int64_t count, double total, int64_t* out) {
-    constexpr int64_t kOneByOne = 12;
-    std::fill(out, out + K_, 0);
-    if (count <= 0) return;
-    const double cut = total * 1e-6;
-    int heads = 0, tails = 0;
-    double tail_mass = 0, head_mass = 0;
-    for (int i = 0; i < K_; ++i) {
-      const int k = order_[i];
-      if (w_[k] >= cut) {
-        head_[heads++] = k;
-        head_mass += w_[k];
-      } else {
-        tail_[tails++] = k;
-        tail_mass += w_[k];
-      }
+  // Sets rest_[k] = w_k + ... + w_{K-1}, summed from the last class so that a small remainder
+  // keeps its precision, and returns the total weight.
+  double SuffixSums() {
+    double s = 0;
+    for (int k = K_ - 1; k >= 0; --k) {
+      s += w_[k];
+      rest_[k] = s;
     }
-    int64_t left = count;
-    if (tail_mass > 0) {
-      const int64_t m = rng_.Binomial(left, tail_mass / (head_mass + tail_mass));
-      OneByOne(m, tail_.data(), tails, tail_mass, out);
-      left -= m;
-    }
-    double mass = head_mass;
-    int i = 0;
-    for (; i < heads - 1 && left > kOneByOne; ++i) {
-      const int k = head_[i];
-      const double p = w_[k] / mass;
-      const int64_t b = p >= 1.0 ? left : rng_.Binomial(left, p);
-      out[k] += b;
-      left -= b;
-      mass -= w_[k];
-      if (!(mass > 0)) break;
-    }
-    if (left == 0) return;
-    if (i >= heads - 1 || !(mass > 0)) {
-      out[head_[std::min(i, heads - 1)]] += left;
-      return;
-    }
-    // The remaining mass summed afresh (the running difference can lose precision).
-    double rest = 0;
-    for (int r = i; r < heads; ++r) rest += w_[head_[r]];
-    OneByOne(left, head_.data() + i, heads - i, rest, out);
+    return s;
   }
 
-  // Places `people` one at a time among `n` classes with weights w_ summing to `mass`.
-  void OneByOne(int64_t people, const int* classes, int n, double mass, int64_t* out) {
-    for (int64_t person = 0; person < people; ++person) {
-      double u = rng_.Uniform() * mass;
-      int r = 0;
-      for (; r < n - 1; ++r) {
-        u -= w_[classes[r]];
-        if (u < 0) break;
-      }
-      ++out[classes[r]];
+  // Splits `count` people among the classes in proportion to w_ (after SuffixSums); exact.
+  // Conditional binomials in class order: the stick-breaking prior puts the heavy classes mostly
+  // first, so the people are used up after a few draws and the nearly empty classes behind them
+  // cost nothing. (Sorting each pattern's classes by weight first cost more than it saved.)
+  // Writes out[0..r) and returns r; the classes from r on get no one.
+  int Multinomial(int64_t count, int64_t* out) {
+    int64_t left = count;
+    int k = 0;
+    for (; left > 0 && k < K_ - 1; ++k) {
+      out[k] = rng_.Binomial(left, w_[k] / rest_[k]);
+      left -= out[k];
     }
+    if (left == 0) return k;
+    out[K_ - 1] = left;
+    return K_;
+  }
+
+  // Draws V_k ~ Beta(1 + n_k, alpha + n_{>k}) and sets pi_k = V_k prod_{h<k} (1 - V_h);
+  // returns log prod_{k<K-1} (1 - V_k), which the alpha update needs.
+  double StickBreaking() {
+    int64_t above = std::accumulate(nk_.begin(), nk_.end(), int64_t{0});
+    // While a later class holds people, both Beta shapes are at least 1: V and 1 - V = y / (x + y)
+    // are drawn as doubles, and the stick left (about n_{>k} / N) is far from underflow.
+    double rest = 1.0;
+    int k = 0;
+    for (; k < K_ - 1 && above > nk_[k]; ++k) {
+      above -= nk_[k];
+      const double x = rng_.Gamma(1.0 + static_cast<double>(nk_[k]));
+      const double y = rng_.Gamma(alpha_ + static_cast<double>(above));
+      pi_[k] = rest * x / (x + y);
+      rest *= y / (x + y);
+    }
+    // From the last occupied class on, V_k ~ Beta(1 + n_k, alpha) with alpha often small: 1 - V
+    // is then often far below 1e-16 and would round to 0 (or V to 1) in doubles, capping
+    // log(1 - V) and inflating the alpha draw. These are drawn in log space.
+    double log_rest = std::log(rest);
+    for (; k < K_ - 1; ++k) {
+      double log_v, log_1mv;
+      if (nk_[k] == 0) {
+        // Beta(1, alpha): 1 - V = U^(1/alpha) exactly.
+        log_1mv = std::log(rng_.Uniform()) / alpha_;
+        log_v = std::log(-std::expm1(log_1mv));
+      } else {
+        const double lx = rng_.LogGamma(1.0 + static_cast<double>(nk_[k]));
+        const double ly = rng_.LogGamma(alpha_);
+        const double ls = std::max(lx, ly) + std::log1p(std::exp(-std::abs(lx - ly)));
+        log_v = lx - ls;
+        log_1mv = ly - ls;
+      }
+      pi_[k] = std::exp(log_rest + log_v);
+      log_rest += log_1mv;
+    }
+    pi_[K_ - 1] = std::exp(log_rest);
+    return log_rest;
   }
 
   int J_, K_;
@@ -226,9 +202,8 @@ class Sampler {
   int64_t n_ = 0, n0_ = 0;
   double alpha_ = 1.0;
   std::vector<uint8_t> bits_, zeros_;  // P x J: is pattern p on list j; J zeros
-  std::vector<double> lam_, pi_, w_, onoff_;
-  std::vector<int64_t> m_, m0_, nk_, sjk_;
-  std::vector<int> order_, head_, tail_;
+  std::vector<double> lam_, pi_, w_, onoff_, rest_;
+  std::vector<int64_t> draw_, nk_, sjk_;  // draw_: one multinomial draw
 };
 
 Status Check(const PatternTable& table, const LcmcrOptions& o) {

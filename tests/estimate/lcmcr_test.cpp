@@ -162,7 +162,9 @@ TEST(Histogram, EqualWidthWholeNumberBinsCoverEveryDrawOnce) {
   int64_t total = 0;
   for (size_t i = 0; i < bins.size(); ++i) {
     EXPECT_EQ(bins[i].hi - bins[i].lo + 1, 26);
-    if (i) EXPECT_EQ(bins[i].lo, bins[i - 1].hi + 1);
+    if (i) {
+      EXPECT_EQ(bins[i].lo, bins[i - 1].hi + 1);
+    }
     total += bins[i].count;
   }
   EXPECT_EQ(total, 8);
