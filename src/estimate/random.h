@@ -199,7 +199,7 @@ class Rng {
       const double km = std::abs(kd - m);
       if (km <= 15.0) {
         // f(k)/f(m) by the recursion f(i)/f(i-1) = (n+1-i) r / i, as one product over the other:
-        // a division per step would make this rare branch a fifth of all the sampler's time.
+        // with a division per step this loop took a tenth of BTRD's time.
         double num = 1.0, den = 1.0;
         for (double i = std::min(m, kd) + 1; i <= std::max(m, kd); ++i) {
           num *= (nd + 1.0 - i) * r;
