@@ -7,24 +7,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "store/paging.h"
+
 namespace dossier::analysis {
 
 namespace {
-
-constexpr size_t kPage = 5000;
-
-template <typename T, typename ListFn>
-Status ForEach(ListFn list, const std::function<void(T&)>& visit) {
-  for (size_t offset = 0;; offset += kPage) {
-    ListQuery q;
-    q.limit = kPage;
-    q.offset = offset;
-    auto page = list(q);
-    if (!page.ok()) return page.error();
-    for (auto& item : page->items) visit(item);
-    if (page->items.size() < kPage) return Ok();
-  }
-}
 
 struct IncidentFacts {
   std::string type, place;
@@ -34,10 +21,10 @@ struct IncidentFacts {
 // For each victim: the incidents they suffered, oldest first.
 Result<std::unordered_map<std::string, std::vector<IncidentFacts>>> IncidentsByVictim(const Store& store) {
   std::unordered_map<std::string, IncidentFacts> incidents;
-  DOSSIER_RETURN_IF_ERROR((ForEach<Incident>([&](const ListQuery& q) { return store.ListIncidents(q); },
+  DOSSIER_RETURN_IF_ERROR((ForEachRecord<Incident>([&](const ListQuery& q) { return store.ListIncidents(q); },
                                              [&](Incident& i) { incidents[i.id] = {i.type, i.place, i.start}; })));
   std::unordered_map<std::string, std::vector<IncidentFacts>> by_victim;
-  DOSSIER_RETURN_IF_ERROR((ForEach<Act>([&](const ListQuery& q) { return store.ListActs(q); }, [&](Act& a) {
+  DOSSIER_RETURN_IF_ERROR((ForEachRecord<Act>([&](const ListQuery& q) { return store.ListActs(q); }, [&](Act& a) {
     auto it = incidents.find(a.incident_id);
     if (it != incidents.end()) by_victim[a.victim_id].push_back(it->second);
   })));
@@ -61,7 +48,7 @@ nlohmann::ordered_json ExplanationJson(const linkage::Explanation& e) {
 Result<std::vector<linkage::LinkRecord>> LinkRecordsFromStore(const Store& store) {
   DOSSIER_ASSIGN_OR_RETURN(auto incidents, IncidentsByVictim(store));
   std::vector<linkage::LinkRecord> records;
-  DOSSIER_RETURN_IF_ERROR((ForEach<Person>([&](const ListQuery& q) { return store.ListPersons(q); }, [&](Person& p) {
+  DOSSIER_RETURN_IF_ERROR((ForEachRecord<Person>([&](const ListQuery& q) { return store.ListPersons(q); }, [&](Person& p) {
     if (p.unit != "individual" || p.names.empty()) return;
     linkage::LinkRecord r;
     r.source = "db";
@@ -141,7 +128,7 @@ Result<std::vector<estimate::CaptureHistory>> CaptureHistories(const Store& stor
     }
   }
   std::unordered_map<std::string, std::string> list_of_source;
-  DOSSIER_RETURN_IF_ERROR((ForEach<Source>([&](const ListQuery& q) { return store.ListSources(q); }, [&](Source& s) {
+  DOSSIER_RETURN_IF_ERROR((ForEachRecord<Source>([&](const ListQuery& q) { return store.ListSources(q); }, [&](Source& s) {
     list_of_source[s.id] = options.list_by == ListBy::kSource || s.publisher.empty() ? s.id : s.publisher;
   })));
   DOSSIER_ASSIGN_OR_RETURN(auto incidents, IncidentsByVictim(store));
@@ -156,7 +143,7 @@ Result<std::vector<estimate::CaptureHistory>> CaptureHistories(const Store& stor
     PartialDate first_start = PartialDate::Year(9999);
   };
   std::map<std::string, Unique> people;
-  DOSSIER_RETURN_IF_ERROR((ForEach<Person>([&](const ListQuery& q) { return store.ListPersons(q); }, [&](Person& p) {
+  DOSSIER_RETURN_IF_ERROR((ForEachRecord<Person>([&](const ListQuery& q) { return store.ListPersons(q); }, [&](Person& p) {
     if (p.unit != "individual") return;
     Unique& u = people[cluster_of.count(p.id) ? cluster_of[p.id] : p.id];
     for (const auto& sid : p.source_ids) u.lists.insert(list_of_source.count(sid) ? list_of_source[sid] : sid);

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "domain/markup.h"
 #include "domain/validate.h"
 
 namespace dossier::cases {
@@ -213,40 +214,21 @@ std::string MimeMessage(std::string_view from, std::string_view to, std::string_
   return m;
 }
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // Control characters other than tab and newline are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') continue;
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string AtomFeed(const std::vector<Alert>& alerts, std::string_view language, std::string_view updated) {
   std::string x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
   x += "  <id>urn:dossier:alerts</id>\n";
   x += "  <title>Urgent-action alerts / 긴급 행동</title>\n";
-  x += fmt::format("  <updated>{}</updated>\n", XmlEscape(updated));
+  x += fmt::format("  <updated>{}</updated>\n", EscapeMarkup(updated));
   x += "  <author><name>Dossier</name></author>\n";
   for (const auto& a : alerts) {
     for (const auto& [lang, text] : {std::pair<std::string, const AlertText*>{"en", &a.en}, {"ko", &a.ko}}) {
       if (language != "both" && language != lang) continue;
       x += fmt::format("  <entry xml:lang=\"{}\">\n", lang);
-      x += fmt::format("    <id>urn:dossier:alert:{}:{}</id>\n", XmlEscape(a.id), lang);
-      x += fmt::format("    <title>{}</title>\n", XmlEscape(text->subject));
-      x += fmt::format("    <updated>{}</updated>\n", XmlEscape(a.approved_at));
-      x += fmt::format("    <published>{}</published>\n", XmlEscape(a.approved_at));
-      x += fmt::format("    <content type=\"text\">{}</content>\n", XmlEscape(text->body));
+      x += fmt::format("    <id>urn:dossier:alert:{}:{}</id>\n", EscapeMarkup(a.id), lang);
+      x += fmt::format("    <title>{}</title>\n", EscapeMarkup(text->subject));
+      x += fmt::format("    <updated>{}</updated>\n", EscapeMarkup(a.approved_at));
+      x += fmt::format("    <published>{}</published>\n", EscapeMarkup(a.approved_at));
+      x += fmt::format("    <content type=\"text\">{}</content>\n", EscapeMarkup(text->body));
       x += "  </entry>\n";
     }
   }
@@ -582,6 +564,7 @@ Result<PassReport> DeliveryWorker::RunOnce(int64_t now_ms) {
       }
     }
   }
+  store_.EndReads();  // the next pass must see what the server committed meanwhile
   return report;
 }
 
@@ -592,9 +575,18 @@ void DeliveryWorker::Start(std::chrono::milliseconds interval) {
       auto r = RunOnce(NowMs());
       if (!r.ok()) spdlog::warn("delivery pass failed: {}", r.error().message);
       std::unique_lock lock(mu_);
-      cv_.wait_for(lock, interval, [this] { return stop_.load(); });
+      cv_.wait_for(lock, interval, [this] { return stop_.load() || nudged_; });
+      nudged_ = false;
     }
   });
+}
+
+void DeliveryWorker::Nudge() {
+  {
+    std::lock_guard lock(mu_);
+    nudged_ = true;
+  }
+  cv_.notify_all();
 }
 
 void DeliveryWorker::Stop() {

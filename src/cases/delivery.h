@@ -55,7 +55,6 @@ std::string MimeMessage(std::string_view from, std::string_view to, std::string_
 
 // Atom 1.0 of approved alerts, one entry per alert and language ("en", "ko" or "both").
 std::string AtomFeed(const std::vector<Alert>& alerts, std::string_view language, std::string_view updated);
-std::string XmlEscape(std::string_view text);
 
 // One line of a digest: a reminder with what the officer needs to find the case (no title: the
 // digest crosses mail relays).
@@ -147,6 +146,9 @@ class DeliveryWorker {
   Result<PassReport> RunOnce(int64_t now_ms);
   // Runs a pass every `interval` on a thread until Stop() (which waits for the current send).
   void Start(std::chrono::milliseconds interval);
+  // Starts the next pass now instead of at the end of the interval: an approved alert should
+  // not wait for the clock. Safe from any thread, also before Start().
+  void Nudge();
   void Stop();
 
  private:
@@ -159,6 +161,7 @@ class DeliveryWorker {
   std::mutex mu_;
   std::condition_variable cv_;
   std::atomic<bool> stop_{false};
+  bool nudged_ = false;  // guarded by mu_
 };
 
 int64_t NowMs();

@@ -114,6 +114,8 @@ void Serve(const ServeOpts& o) {
   ao.web_root = o.web_root;
   ao.session_idle = std::chrono::minutes(o.idle_minutes);
   ao.session_absolute = std::chrono::hours(o.absolute_hours);
+  cases::DeliveryWorker worker(*delivery_store, delivery);
+  ao.on_deliveries_queued = [&worker] { worker.Nudge(); };
   const auto t0 = std::chrono::steady_clock::now();
   auto app = OrExit(http::App::Create(ao, std::move(stores), tables));
   const auto& index = app->name_index();
@@ -125,7 +127,6 @@ void Serve(const ServeOpts& o) {
   OrExit(server.Listen());
   spdlog::info("listening on http://{}:{}/ with {} threads and {} store connections", so.address, server.port(),
                so.threads, connections);
-  cases::DeliveryWorker worker(*delivery_store, delivery);
   worker.Start(std::chrono::milliseconds(static_cast<int64_t>(o.deliver_every_seconds * 1000)));
   spdlog::info("delivery worker: a pass every {} s, e-mail {}", o.deliver_every_seconds,
                o.smtp.empty() ? "off (no --smtp)" : "via " + o.smtp);

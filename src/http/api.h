@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,8 @@ struct AppOptions {
   std::chrono::seconds session_absolute{12 * 60 * 60};
   ThrottleOptions throttle;
   PasswordCost password_cost = PasswordCost::Interactive();
+  // Called after an approval queued deliveries, so the delivery worker sends them at once.
+  std::function<void()> on_deliveries_queued;
 };
 
 class App {

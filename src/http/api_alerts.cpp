@@ -118,8 +118,12 @@ class AlertRoutes {
 
   Response Approve(Ctx& c) {
     if (Status s = CheckFields(c.body, "approval", {}); !s.ok()) return ErrorResponse(s.error());
-    std::lock_guard lock(services.write_mu);
-    return AlertReply(cases::ApproveAlert(*c.store, c.params[0], c.session->user), c, 200);
+    auto approved = [&] {
+      std::lock_guard lock(services.write_mu);
+      return cases::ApproveAlert(*c.store, c.params[0], c.session->user);
+    }();
+    if (approved.ok() && services.options.on_deliveries_queued) services.options.on_deliveries_queued();
+    return AlertReply(std::move(approved), c, 200);
   }
 
   Response Withdraw(Ctx& c) {

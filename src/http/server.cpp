@@ -5,7 +5,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -16,6 +18,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/chrono.h>
@@ -123,7 +126,10 @@ class Session : public std::enable_shared_from_this<Session> {
     state_ = State::kReading;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
-    parser_->body_limit(server_.options.body_limit);
+    // Beast refuses a Content-Length over the body limit as soon as the header is parsed, before
+    // a handler could accept a streamed upload larger than a request body may be. So the header
+    // is read without a limit, and OnHeader applies the one that fits the request.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     stream_.expires_after(server_.options.read_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
@@ -134,8 +140,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec) {
     if (!ec && parser_->get()[bhttp::field::content_type] == "application/octet-stream") return BeginUpload();
     if (ec) return OnRead(ec);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+    if (const auto length = parser_->content_length(); length && *length > server_.options.body_limit) {
+      return OnRead(bhttp::error::body_limit);
+    }
+    parser_->body_limit(server_.options.body_limit);  // counts down chunked bodies
+    SendContinueIfExpected(parser_->get(), [this] {
+      bhttp::async_read(stream_, buffer_, *parser_,
+                        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+    });
   }
 
   Request RequestOf(const bhttp::request<bhttp::string_body>& msg) {
@@ -182,6 +194,10 @@ class Session : public std::enable_shared_from_this<Session> {
         self->Reply(std::move(*self->refusal_), self->upload_req_.method, self->upload_keep_alive_, self->upload_started_);
       });
     }
+    if (const auto length = parser_->content_length(); length && *length > res.upload_limit) {
+      return Reply(ErrorResponse(413, "too_large", "the file is over the upload limit"), upload_req_.method, false,
+                   upload_started_);
+    }
     state_ = State::kReading;
     upload_req_.body_pending = false;
     upload_req_.upload = std::move(res.upload);
@@ -190,7 +206,22 @@ class Session : public std::enable_shared_from_this<Session> {
     upload_parser_->body_limit(res.upload_limit);
     upload_buffer_.resize(64 * 1024);
     if (upload_parser_->is_done()) return OnUploadPiece({}, 0);  // an empty body
-    ReadUploadPiece();
+    SendContinueIfExpected(upload_parser_->get(), [this] { ReadUploadPiece(); });
+  }
+
+  // A client that sent "Expect: 100-continue" (curl does for bodies over 1 MiB) waits for this
+  // interim answer before the body; without it, every upload would begin with a second's pause.
+  template <typename Next>
+  void SendContinueIfExpected(const bhttp::fields& headers, Next next) {
+    if (!beast::iequals(headers[bhttp::field::expect], "100-continue")) return next();
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    stream_.expires_after(server_.options.read_timeout);
+    net::async_write(stream_, net::const_buffer(kContinue.data(), kContinue.size()),
+                     [self = shared_from_this(), next](beast::error_code ec, std::size_t) {
+                       self->stream_.expires_never();
+                       if (ec) return self->Close();
+                       next();
+                     });
   }
 
   void ReadUploadPiece() {

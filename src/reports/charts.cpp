@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/catalog.h"
+#include "domain/markup.h"
 
 namespace dossier::reports {
 
@@ -30,7 +31,7 @@ std::string Open(int w, int h, const std::string& title, const std::string& cls)
   return fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{}\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
                      "role=\"img\" aria-label=\"{}\" {} font-size=\"11\"><title>{}</title>"
                      "<rect width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>",
-                     cls, w, h, w, h, EscapeXml(title), kFont, EscapeXml(title), w, h);
+                     cls, w, h, w, h, EscapeMarkup(title), kFont, EscapeMarkup(title), w, h);
 }
 
 std::string Axis(int left, int top, int w, int h, double ymax) {
@@ -47,22 +48,6 @@ std::string Axis(int left, int top, int w, int h, double ymax) {
 }
 
 }  // namespace
-
-std::string EscapeXml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string BarChartSvg(const std::string& title, const std::vector<Bar>& bars) {
   const int left = 44, top = 16, bottom = 64, right = 10;
@@ -85,13 +70,13 @@ std::string BarChartSvg(const std::string& title, const std::vector<Bar>& bars) 
     s += fmt::format("<rect class=\"bar\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\" stroke=\"{}\">"
                      "<title>{}: {}</title></rect>",
                      x, top + ph - h, std::max(2.0, w), std::max(1.0, h), b.suppressed ? "url(#hatch)" : kPalette[0],
-                     b.suppressed ? "#999999" : kPalette[0], EscapeXml(b.label), EscapeXml(b.value_text));
+                     b.suppressed ? "#999999" : kPalette[0], EscapeMarkup(b.label), EscapeMarkup(b.value_text));
     if (bars.size() <= 16) {
       s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" fill=\"#222222\" font-size=\"9\">{}</text>",
-                       x + w / 2, top + ph - h - 3, EscapeXml(b.value_text));
+                       x + w / 2, top + ph - h - 3, EscapeMarkup(b.value_text));
     }
     s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"end\" fill=\"#222222\" transform=\"rotate(-40 {:.1f} {})\">{}</text>",
-                     x + w / 2, top + ph + 12, x + w / 2, top + ph + 12, EscapeXml(b.label));
+                     x + w / 2, top + ph + 12, x + w / 2, top + ph + 12, EscapeMarkup(b.label));
   }
   return s + "</svg>";
 }
@@ -140,20 +125,20 @@ std::string LineChartSvg(const std::string& title, const std::vector<LinePoint>&
   for (size_t i = 0; i < points.size(); ++i) {
     const auto& p = points[i];
     s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"><title>{}: {}</title></circle>", X(i),
-                     Y(p.documented), p.suppressed ? "#ffffff" : kPalette[0], EscapeXml(p.label),
+                     Y(p.documented), p.suppressed ? "#ffffff" : kPalette[0], EscapeMarkup(p.label),
                      p.suppressed ? "suppressed" : fmt::format("{:.0f}", p.documented));
     if (i % every == 0) {
       s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\" fill=\"#222222\">{}</text>", X(i), top + ph + 14,
-                       EscapeXml(p.label));
+                       EscapeMarkup(p.label));
     }
   }
   const int ly = H - 18;
   s += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"2\"/><text x=\"{}\" y=\"{}\">{}</text>",
-                   left, left + 20, ly, ly, kPalette[0], left + 24, ly + 4, EscapeXml(documented_label));
+                   left, left + 20, ly, ly, kPalette[0], left + 24, ly + 4, EscapeMarkup(documented_label));
   if (!est.empty()) {
     s += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#c0504d\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/>"
                      "<rect x=\"{}\" y=\"{}\" width=\"20\" height=\"8\" fill=\"#c0504d\" fill-opacity=\"0.18\"/><text x=\"{}\" y=\"{}\">{}</text>",
-                     left + 200, left + 220, ly, ly, left + 200, ly + 6, left + 224, ly + 4, EscapeXml(estimate_label));
+                     left + 200, left + 220, ly, ly, left + 200, ly + 6, left + 224, ly + 4, EscapeMarkup(estimate_label));
   }
   return s + "</svg>";
 }
@@ -180,8 +165,8 @@ std::string TimelineSvg(const std::string& title, const std::vector<TimelineEven
     s += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2:.1f}\" stroke=\"#cccccc\"/>", x0, top - 8, y);
     s += fmt::format("<rect class=\"event\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"10\" rx=\"3\" fill=\"{}\"/>", x0,
                      y - 5, std::max(6.0, x1 - x0), colour);
-    s += fmt::format("<text x=\"4\" y=\"{:.1f}\" fill=\"#222222\">{}</text>", y + 4, EscapeXml(e.date.ToString()));
-    s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" fill=\"#222222\">{}</text>", left + width + 10, y + 4, EscapeXml(e.label));
+    s += fmt::format("<text x=\"4\" y=\"{:.1f}\" fill=\"#222222\">{}</text>", y + 4, EscapeMarkup(e.date.ToString()));
+    s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" fill=\"#222222\">{}</text>", left + width + 10, y + 4, EscapeMarkup(e.label));
   }
   return s + "</svg>";
 }
@@ -214,11 +199,11 @@ Result<std::string> MapSvg(std::string_view basemap, const std::string& title, c
         cy += Y(p[1]);
       }
       s += fmt::format("<polygon class=\"land\" points=\"{}\" fill=\"{}\" stroke=\"#8a8a8a\" stroke-width=\"0.8\"><title>{}</title></polygon>",
-                       pts, fill, EscapeXml(name));
+                       pts, fill, EscapeMarkup(name));
       cx /= std::max<size_t>(1, ring.size());
       cy /= std::max<size_t>(1, ring.size());
       s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" fill=\"#777777\" font-size=\"10\">{}</text>",
-                       std::clamp(cx, 30.0, W - 30.0), std::clamp(cy, 12.0, H - 4.0), EscapeXml(name));
+                       std::clamp(cx, 30.0, W - 30.0), std::clamp(cy, 12.0, H - 4.0), EscapeMarkup(name));
     }
   }
   std::vector<const MapPoint*> outside;
@@ -232,16 +217,16 @@ Result<std::string> MapSvg(std::string_view basemap, const std::string& title, c
     const double r = 4 + 18 * std::sqrt(static_cast<double>(std::max<int64_t>(1, p.value)) / static_cast<double>(max));
     s += fmt::format("<circle class=\"incident-marker\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{:.1f}\" fill=\"#c0504d\" fill-opacity=\"{}\" "
                      "stroke=\"#7a1f1d\" stroke-width=\"1\"><title>{}: {}</title></circle>",
-                     X(p.lon), Y(p.lat), r, p.suppressed ? "0.25" : "0.6", EscapeXml(p.label), EscapeXml(p.value_text));
+                     X(p.lon), Y(p.lat), r, p.suppressed ? "0.25" : "0.6", EscapeMarkup(p.label), EscapeMarkup(p.value_text));
     s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#222222\" font-size=\"10\">{} ({})</text>", X(p.lon) + r + 2,
-                     Y(p.lat) + 4, EscapeXml(p.label), EscapeXml(p.value_text));
+                     Y(p.lat) + 4, EscapeMarkup(p.label), EscapeMarkup(p.value_text));
   }
   if (!outside.empty()) {
     std::string list;
     for (const auto* p : outside) list += (list.empty() ? "" : "; ") + p->label + " (" + p->value_text + ")";
     s += fmt::format("<rect x=\"0\" y=\"{}\" width=\"{}\" height=\"20\" fill=\"#ffffff\" fill-opacity=\"0.85\"/>"
                      "<text x=\"6\" y=\"{}\" fill=\"#222222\">{}: {}</text>",
-                     H - 20, W, H - 6, EscapeXml(outside_label), EscapeXml(list));
+                     H - 20, W, H - 6, EscapeMarkup(outside_label), EscapeMarkup(list));
   }
   return s + "</svg>";
 }

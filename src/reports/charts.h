@@ -13,9 +13,6 @@
 
 namespace dossier::reports {
 
-// Text safe inside HTML and SVG elements and attribute values.
-std::string EscapeXml(std::string_view text);
-
 struct Bar {
   std::string label;
   int64_t value = 0;       // drawn height; a suppressed bar is drawn hatched at the threshold

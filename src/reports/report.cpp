@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "domain/catalog.h"
+#include "domain/markup.h"
 #include "domain/json_fields.h"
 #include "reports/charts.h"
 
@@ -649,7 +650,7 @@ class Builder {
   }
 
   void Render(Report& r, const std::vector<Section>& sections) {
-    std::string a = fmt::format("<article class=\"report report--{}\" lang=\"{}\">", EscapeXml(req_.mechanism), req_.lang);
+    std::string a = fmt::format("<article class=\"report report--{}\" lang=\"{}\">", EscapeMarkup(req_.mechanism), req_.lang);
     a += "<header class=\"report__header\">";
     if (!redact_) {
       a += fmt::format("<p class=\"report__banner report__banner--unredacted\">{}</p>",
@@ -657,33 +658,33 @@ class Builder {
                            : "NOT REDACTED: this document identifies people. Handle it as confidential.");
     }
     const std::string addressee = Text(tpl_["addressee"], req_.lang);
-    if (!addressee.empty()) a += fmt::format("<p class=\"report__to\">{}</p>", EscapeXml(addressee));
-    a += fmt::format("<h1>{}</h1>", EscapeXml(r.title));
-    a += fmt::format("<p class=\"report__meta\">{} · {}{}</p>", EscapeXml(values_["organisation"]), EscapeXml(values_["date"]),
+    if (!addressee.empty()) a += fmt::format("<p class=\"report__to\">{}</p>", EscapeMarkup(addressee));
+    a += fmt::format("<h1>{}</h1>", EscapeMarkup(r.title));
+    a += fmt::format("<p class=\"report__meta\">{} · {}{}</p>", EscapeMarkup(values_["organisation"]), EscapeMarkup(values_["date"]),
                      redact_ ? (ko_ ? " · 가명 처리됨" : " · redacted: pseudonyms, places by province") : "");
     a += "</header>";
     for (const auto& s : sections) {
-      a += fmt::format("<section class=\"report__section\" id=\"s-{}\"><h2>{}</h2>", EscapeXml(s.id), EscapeXml(s.heading));
+      a += fmt::format("<section class=\"report__section\" id=\"s-{}\"><h2>{}</h2>", EscapeMarkup(s.id), EscapeMarkup(s.heading));
       for (const auto& b : s.blocks) {
         switch (b.kind) {
-          case Block::kParagraph: a += fmt::format("<p>{}</p>", EscapeXml(b.text)); break;
-          case Block::kNote: a += fmt::format("<p class=\"note\">{}</p>", EscapeXml(b.text)); break;
-          case Block::kSubheading: a += fmt::format("<h3>{}</h3>", EscapeXml(b.text)); break;
+          case Block::kParagraph: a += fmt::format("<p>{}</p>", EscapeMarkup(b.text)); break;
+          case Block::kNote: a += fmt::format("<p class=\"note\">{}</p>", EscapeMarkup(b.text)); break;
+          case Block::kSubheading: a += fmt::format("<h3>{}</h3>", EscapeMarkup(b.text)); break;
           case Block::kList: {
             a += s.id == "sources" ? "<ol class=\"sources\">" : "<ul>";
-            for (const auto& row : b.rows) a += fmt::format("<li>{}</li>", EscapeXml(row.empty() ? "" : row[0]));
+            for (const auto& row : b.rows) a += fmt::format("<li>{}</li>", EscapeMarkup(row.empty() ? "" : row[0]));
             a += s.id == "sources" ? "</ol>" : "</ul>";
             break;
           }
           case Block::kTable: {
             a += "<table><thead><tr>";
-            for (const auto& h : b.rows[0]) a += fmt::format("<th scope=\"col\">{}</th>", EscapeXml(h));
+            for (const auto& h : b.rows[0]) a += fmt::format("<th scope=\"col\">{}</th>", EscapeMarkup(h));
             a += "</tr></thead><tbody>";
             for (size_t i = 1; i < b.rows.size(); ++i) {
               a += "<tr>";
               for (size_t k = 0; k < b.rows[i].size(); ++k) {
-                a += k == 0 ? fmt::format("<th scope=\"row\">{}</th>", EscapeXml(b.rows[i][k]))
-                            : fmt::format("<td>{}</td>", EscapeXml(b.rows[i][k]));
+                a += k == 0 ? fmt::format("<th scope=\"row\">{}</th>", EscapeMarkup(b.rows[i][k]))
+                            : fmt::format("<td>{}</td>", EscapeMarkup(b.rows[i][k]));
               }
               a += "</tr>";
             }
@@ -691,7 +692,7 @@ class Builder {
             break;
           }
           case Block::kFigure:
-            a += fmt::format("<figure>{}<figcaption>{}</figcaption></figure>", b.svg, EscapeXml(b.text));
+            a += fmt::format("<figure>{}<figcaption>{}</figcaption></figure>", b.svg, EscapeMarkup(b.text));
             break;
         }
       }
@@ -700,14 +701,14 @@ class Builder {
     a += "<footer class=\"report__footer\">";
     if (redact_ && !notes_.empty()) {
       a += fmt::format("<p>{}</p><ul>", ko_ ? "신원 보호를 위한 일반화:" : "Generalised to protect identities:");
-      for (const auto& n : notes_) a += fmt::format("<li>{}</li>", EscapeXml(n));
+      for (const auto& n : notes_) a += fmt::format("<li>{}</li>", EscapeMarkup(n));
       a += "</ul>";
     }
     a += fmt::format("<p>{}</p>", ko_ ? fmt::format("Dossier로 작성 · 단어 수 {}", r.words) : fmt::format("Prepared with Dossier · {} words", r.words));
     a += "</footer></article>";
     r.article = a;
     r.html = fmt::format("<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{}</style></head><body>{}</body></html>",
-                         req_.lang, EscapeXml(r.title), kCss, a);
+                         req_.lang, EscapeMarkup(r.title), kCss, a);
   }
 
   static constexpr const char* kCss =

@@ -7,25 +7,11 @@
 
 #include "analysis/analysis.h"
 #include "estimate/estimate.h"
+#include "store/paging.h"
 
 namespace dossier::reports {
 
 namespace {
-
-constexpr size_t kPage = 5000;
-
-template <typename T, typename ListFn, typename Visit>
-Status ForEach(ListFn list, Visit visit) {
-  for (size_t offset = 0;; offset += kPage) {
-    ListQuery q;
-    q.limit = kPage;
-    q.offset = offset;
-    auto page = list(q);
-    if (!page.ok()) return page.error();
-    for (auto& item : page->items) visit(item);
-    if (page->items.size() < kPage) return Ok();
-  }
-}
 
 bool Under(const Catalog& catalog, std::string_view place, std::string_view ancestor) {
   if (ancestor.empty()) return true;
@@ -87,17 +73,17 @@ bool MatchesIncident(const Selection& s, const Catalog& catalog, const Incident&
 
 Result<Snapshot> LoadSnapshot(const Store& store) {
   Snapshot s;
-  DOSSIER_RETURN_IF_ERROR((ForEach<Person>([&](const ListQuery& q) { return store.ListPersons(q); },
+  DOSSIER_RETURN_IF_ERROR((ForEachRecord<Person>([&](const ListQuery& q) { return store.ListPersons(q); },
                                            [&](Person& p) { s.persons.emplace(p.id, std::move(p)); })));
-  DOSSIER_RETURN_IF_ERROR((ForEach<Incident>([&](const ListQuery& q) { return store.ListIncidents(q); },
+  DOSSIER_RETURN_IF_ERROR((ForEachRecord<Incident>([&](const ListQuery& q) { return store.ListIncidents(q); },
                                              [&](Incident& i) { s.incidents.emplace(i.id, std::move(i)); })));
-  DOSSIER_RETURN_IF_ERROR((ForEach<Act>([&](const ListQuery& q) { return store.ListActs(q); },
+  DOSSIER_RETURN_IF_ERROR((ForEachRecord<Act>([&](const ListQuery& q) { return store.ListActs(q); },
                                         [&](Act& a) { s.acts.push_back(std::move(a)); })));
-  DOSSIER_RETURN_IF_ERROR((ForEach<Involvement>([&](const ListQuery& q) { return store.ListInvolvements(q); },
+  DOSSIER_RETURN_IF_ERROR((ForEachRecord<Involvement>([&](const ListQuery& q) { return store.ListInvolvements(q); },
                                                 [&](Involvement& v) {
                                                   if (!v.perpetrator_org.empty()) s.perpetrators_of_act[v.act_id].push_back(v.perpetrator_org);
                                                 })));
-  DOSSIER_RETURN_IF_ERROR((ForEach<Source>([&](const ListQuery& q) { return store.ListSources(q); },
+  DOSSIER_RETURN_IF_ERROR((ForEachRecord<Source>([&](const ListQuery& q) { return store.ListSources(q); },
                                            [&](Source& src) { s.sources.emplace(src.id, std::move(src)); })));
   DOSSIER_ASSIGN_OR_RETURN(auto clusters, store.AllClusters());
   for (auto& [record, cluster] : clusters) s.cluster_of[record] = cluster;

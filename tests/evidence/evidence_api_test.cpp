@@ -165,6 +165,39 @@ TEST_F(EvidenceApiTest, AnUploadCutShortLeavesNothingStored) {
   EXPECT_EQ(Upload(doc_, "src-open", "after the cut").status, 201);
 }
 
+TEST_F(EvidenceApiTest, AFileLargerThanARequestBodyStreamsInAfterAHundredContinue) {
+  // The server's request-body limit is 1 MiB; evidence is streamed past it. The client asks
+  // first ("Expect: 100-continue") and sends the body only once the server has agreed.
+  const std::string bytes = RandomBytes(3 << 20, 11);
+  HttpConnection c(port_);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(c.SendRaw("POST /api/v1/sources/src-open/evidence?filename=scan.pdf HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        "Content-Type: application/octet-stream\r\nExpect: 100-continue\r\nContent-Length: " +
+                        std::to_string(bytes.size()) + "\r\nCookie: " + doc_.cookie + "\r\nX-CSRF-Token: " +
+                        doc_.csrf + "\r\n\r\n"));
+  ASSERT_EQ(c.ReadReply().status, 100);
+  ASSERT_TRUE(c.SendRaw(bytes));
+  HttpReply up = c.ReadReply();
+  ASSERT_EQ(up.status, 201) << up.body;
+  EXPECT_EQ(up.Json()["sha256"], Sha256Hex(bytes));
+  EXPECT_EQ(up.Json()["size"], 3 << 20);
+
+  // A JSON body over the limit is still refused, from its Content-Length, and nothing is written.
+  HttpReply big = Call("POST", "/api/v1/sources", std::string((1 << 20) + 1, ' '), &doc_);
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(big.Json()["error"]["code"], "too_large");
+  EXPECT_EQ(Items(), 1);
+}
+
+TEST_F(EvidenceApiTest, ASourceWithEvidenceCannotBeDeleted) {
+  ASSERT_EQ(Upload(doc_, "src-open", "an original that must outlive no source").status, 201);
+  HttpReply del = Call("DELETE", "/api/v1/sources/src-open", "", &admin_);
+  EXPECT_EQ(del.status, 409) << del.body;
+  EXPECT_NE(del.body.find("evidence files still refer to it"), std::string::npos) << del.body;
+  EXPECT_EQ(Call("GET", "/api/v1/sources/src-open", "", &doc_).status, 200);
+  EXPECT_EQ(Items(), 1);
+}
+
 TEST_F(EvidenceApiTest, UnknownEvidenceIsNotFoundAndViewersDoNotReadCustody) {
   EXPECT_EQ(Call("GET", "/api/v1/evidence/" + std::string(64, 'a'), "", &doc_).status, 404);
   HttpReply up = Upload(doc_, "src-open", "x");

@@ -241,8 +241,18 @@ async function main() {
     const name = f.replace(/\.mjs$/, '');
     if (args.only && args.only !== name) continue;
     const { default: featureScenario } = await import(join(featureDir, f));
+    await startFresh();
     await featureScenario(featureToolkit(name));
   }
+}
+
+// Every feature starts as a new visitor would: signed out, in English, whatever the one before left.
+async function startFresh() {
+  await context.clearCookies();
+  await page.goto(base + '/');
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(base + '/');
+  await expectVisible(page.getByRole('heading', { name: 'Sign in' }));
 }
 
 // What a feature scenario gets: the runner, the page, the server and the shared assertions.

@@ -129,6 +129,7 @@ export default async function cases(t) {
     await check('change of status offers only the allowed steps: reported > verified', async () => {
       await page.getByRole('link', { name: 'Change status' }).click();
       await expectText(heading(), /Change the status of/);
+      await page.locator('#f-to option', { hasText: 'Verified' }).waitFor({ state: 'attached' });
       const options = await page.locator('#f-to option').allInnerTexts();
       assert(JSON.stringify(options.slice(1)) === JSON.stringify(['Verified', 'Closed']), `offered: ${options}`);
       await page.locator('#f-to').selectOption('verified');
@@ -141,6 +142,9 @@ export default async function cases(t) {
 
     await check('verified > detained in China; a date before the previous change is refused with the server’s reason', async () => {
       await page.getByRole('link', { name: 'Change status' }).click();
+      await expectText(heading(), /Change the status of/);
+      // The form's options come from the case as loaded now: wait for them before reading.
+      await page.locator('#f-to option', { hasText: 'Detained in China' }).waitFor({ state: 'attached' });
       const options = await page.locator('#f-to option').allInnerTexts();
       assert(options.includes('Detained in China') && !options.includes('Reported') && !options.includes('Verified'), `offered: ${options}`);
       await page.locator('#f-to').selectOption('detained_in_china');
@@ -295,7 +299,7 @@ export default async function cases(t) {
       const body = JSON.parse(r.body);
       assert(body.type === 'urgent_action' && body.alert.id === state.alertId, `payload: ${r.body.slice(0, 200)}`);
       assert(body.delivery_id === r.headers['x-dossier-delivery'], 'delivery id header differs from the body');
-      assert(body.alert.en.body.includes(OTHER_NAME) && !r.body.includes(RESTRICTED_NAME), 'released/withheld names wrong in the payload');
+      assert(body.alert.texts.en.body.includes(OTHER_NAME) && !r.body.includes(RESTRICTED_NAME), 'released/withheld names wrong in the payload');
     });
 
     await check('the alert page shows the delivery per subscriber and channel with its attempt', async () => {
