@@ -228,11 +228,14 @@ class DemoWriter {
  private:
   // Ids come from counters, not the store's random ids, so the same seed gives the same records.
   template <typename T>
+  std::string NextId(const T& record) {
+    static constexpr const char* kPrefix[] = {"per", "inc", "act", "inv", "src"};
+    return fmt::format("{}-d{:07d}", kPrefix[static_cast<int>(KindOf(record))], ++next_id_[static_cast<int>(KindOf(record))]);
+  }
+
+  template <typename T>
   Result<std::string> Add(T record, int64_t DemoSummary::*counter) {
-    if (record.id.empty()) {
-      static constexpr const char* kPrefix[] = {"per", "inc", "act", "inv", "src"};
-      record.id = fmt::format("{}-d{:07d}", kPrefix[static_cast<int>(KindOf(record))], ++next_id_[static_cast<int>(KindOf(record))]);
-    }
+    if (record.id.empty()) record.id = NextId(record);
     auto r = store_.Create(record);
     if (r.ok()) ++(summary_.*counter);
     return r;
@@ -343,7 +346,7 @@ class DemoWriter {
     DOSSIER_ASSIGN_OR_RETURN(std::string testimony_id, Add(testimony, &DemoSummary::sources));
     const std::string& report_id = reports_[Int(0, static_cast<int>(reports_.size()) - 1)];
 
-    // The persons.
+    // The persons: drawn first, then written (below) with their family links.
     std::vector<std::string> person_ids;
     std::vector<Person> persons;
     for (int i = 0; i < size; ++i) {
@@ -361,9 +364,8 @@ class DemoWriter {
       p.source_ids = {testimony_id};
       // Many people are on more than one organisation's list, which is what estimation needs.
       if (Uniform() < 0.35) p.source_ids.push_back(reports_[Int(0, static_cast<int>(reports_.size()) - 1)]);
-      DOSSIER_ASSIGN_OR_RETURN(std::string id, Add(p, &DemoSummary::persons));
-      p.id = id;
-      person_ids.push_back(id);
+      p.id = NextId(p);
+      person_ids.push_back(p.id);
       persons.push_back(std::move(p));
     }
     if (family) {
@@ -373,8 +375,15 @@ class DemoWriter {
         persons[0].links.push_back({spouse ? "spouse" : "parent", person_ids[i]});
         persons[i].links.push_back({spouse ? "spouse" : "child", person_ids[0]});
       }
-      for (auto& p : persons) DOSSIER_RETURN_IF_ERROR(store_.Update(p));
     }
+    // A link must name a person that exists: the first person is written without links, the
+    // others with their link to the first, then the first gets its links in one update.
+    for (int i = 0; i < size; ++i) {
+      Person p = persons[i];
+      if (i == 0) p.links.clear();
+      DOSSIER_RETURN_IF_ERROR(StatusOf(Add(std::move(p), &DemoSummary::persons)));
+    }
+    if (family) DOSSIER_RETURN_IF_ERROR(store_.Update(persons[0]));
 
     // The arrest, as one incident for the group.
     Incident arrest;

@@ -246,8 +246,13 @@ Result<int64_t> SqliteStore::Count(RecordKind kind) const {
   return row ? st.Int(0) : 0;
 }
 
-Status SqliteStore::WriteRow(const RecordShape& shape, const std::string& id, const ordered_json& full, bool insert) {
+Status SqliteStore::WriteRow(const RecordShape& shape, const std::string& id, const ordered_json& full, bool insert,
+                             Bytes* digest) {
   SplitRecord split = Split(shape, full);
+  const std::string clear = split.clear.dump();
+  // The digest hashes exactly what is bound below, as TableDigest hashes it when read back.
+  Hasher h;
+  h.Add(id).Add(clear);
   std::string sql;
   if (insert) {
     std::string cols = "id, data", marks = "?, ?";
@@ -263,16 +268,20 @@ Status SqliteStore::WriteRow(const RecordShape& shape, const std::string& id, co
     sql = fmt::format("UPDATE {} SET {} WHERE id = ?1", shape.table, sets);
   }
   auto& st = Cached(sql);
-  st.Bind(1, id).Bind(2, split.clear.dump());
+  st.Bind(1, id).Bind(2, clear);
   for (size_t i = 0; i < shape.sensitive_fields.size(); ++i) {
     if (split.sensitive[i].empty()) {
       st.BindNull(static_cast<int>(3 + i));
+      h.Add(std::string_view("\x00null", 5)).Add(std::string_view());
     } else {
       Bytes sealed = keyring_.Seal(split.sensitive[i], {shape.table, shape.sensitive_fields[i], id});
       st.Bind(static_cast<int>(3 + i), std::span<const uint8_t>(sealed.data(), sealed.size()));
+      h.Add(std::string_view()).Add(std::span<const uint8_t>(sealed.data(), sealed.size()));
     }
   }
-  return st.Run();
+  DOSSIER_RETURN_IF_ERROR(st.Run());
+  if (digest) *digest = h.Final();
+  return Ok();
 }
 
 Status SqliteStore::WriteIndexes(RecordKind kind, const std::string& id, const ordered_json& full) {
@@ -310,10 +319,10 @@ Result<std::string> SqliteStore::CreateRecord(const T& input) {
   DOSSIER_RETURN_IF_ERROR(MakeValidator().Check(record));
   ordered_json full = ToJson(record);
   Status s = Transaction([&]() -> Status {
-    DOSSIER_RETURN_IF_ERROR(WriteRow(shape, record.id, full, /*insert=*/true));
+    Bytes digest;
+    DOSSIER_RETURN_IF_ERROR(WriteRow(shape, record.id, full, /*insert=*/true, &digest));
     DOSSIER_RETURN_IF_ERROR(WriteIndexes(kind, record.id, full));
-    RecordKind k = kind;
-    return AppendAudit("create", &k, record.id, nullptr, full, "");
+    return AppendAuditEntry("create", RecordKindName(kind), record.id, nullptr, full, "", digest);
   });
   if (!s.ok()) return s.error();
   return record.id;
@@ -328,10 +337,10 @@ Status SqliteStore::UpdateRecord(const T& record) {
   if (before == record) return Ok();  // nothing changed: no write, no audit entry
   ordered_json full = ToJson(record);
   return Transaction([&]() -> Status {
-    DOSSIER_RETURN_IF_ERROR(WriteRow(shape, record.id, full, /*insert=*/false));
+    Bytes digest;
+    DOSSIER_RETURN_IF_ERROR(WriteRow(shape, record.id, full, /*insert=*/false, &digest));
     DOSSIER_RETURN_IF_ERROR(WriteIndexes(kind, record.id, full));
-    RecordKind k = kind;
-    return AppendAudit("update", &k, record.id, ToJson(before), full, "");
+    return AppendAuditEntry("update", RecordKindName(kind), record.id, ToJson(before), full, "", digest);
   });
 }
 
@@ -355,6 +364,11 @@ Status SqliteStore::CheckNotReferenced(RecordKind kind, const std::string& id) c
             "SELECT 1 FROM {}, json_each({}.data, '$.source_ids') WHERE json_each.value = ? LIMIT 1",
             ShapeOf(other).table, ShapeOf(other).table)));
         if (r) return refuse(ShapeOf(other).table);
+      }
+      {
+        // Evidence is never deleted with its source: the vault keeps originals for good.
+        DOSSIER_ASSIGN_OR_RETURN(bool files, referenced("SELECT 1 FROM evidence WHERE source_id = ? LIMIT 1"));
+        if (files) return refuse("evidence files");
       }
       return Ok();
     case RecordKind::kPerson: {
@@ -562,6 +576,18 @@ Status SqliteStore::LoadAuditHead() {
     head_hash_ = Bytes(32, 0);
   }
   head_loaded_ = true;
+  head_unsigned_ = false;  // every committed transaction ended with a signed entry
+  return Ok();
+}
+
+Status SqliteStore::SignAuditHead() {
+  if (!head_unsigned_) return Ok();
+  Bytes sig(crypto_sign_BYTES, 0);
+  crypto_sign_detached(sig.data(), nullptr, head_hash_.data(), head_hash_.size(), keyring_.signing_secret_key().data());
+  auto& st = Cached("UPDATE audit SET signature = ? WHERE seq = ?");
+  st.Bind(1, std::span<const uint8_t>(sig.data(), sig.size())).Bind(2, next_seq_ - 1);
+  DOSSIER_RETURN_IF_ERROR(st.Run());
+  head_unsigned_ = false;
   return Ok();
 }
 
@@ -597,31 +623,45 @@ Status SqliteStore::AppendAuditEntry(const std::string& action, const std::strin
                                      const ordered_json& after, const std::string& event_details,
                                      const Bytes& digest) {
   if (!head_loaded_) DOSSIER_RETURN_IF_ERROR(LoadAuditHead());
-  // Field-level changes: for each field that differs, its value before and after.
-  ordered_json changes = ordered_json::object();
+  // Field-level changes: for each field that differs, its value before and after, as the JSON
+  // object {"field": {"before": b, "after": a}, ...} (written out directly: no copies of values).
+  static const ordered_json kNull;
+  auto field_of = [](const ordered_json& record, const std::string& field) -> const ordered_json& {
+    if (record.is_null()) return kNull;
+    auto it = record.find(field);
+    return it == record.end() ? kNull : *it;
+  };
+  std::string changes = "{";
   std::string fields;
   if (!kind_name.empty()) {
     const ordered_json& shape_src = after.is_null() ? before : after;
     for (const auto& [field, value] : shape_src.items()) {
-      ordered_json b = before.is_null() ? ordered_json(nullptr) : before.value(field, ordered_json());
-      ordered_json a = after.is_null() ? ordered_json(nullptr) : after.value(field, ordered_json());
+      const ordered_json& b = field_of(before, field);
+      const ordered_json& a = field_of(after, field);
       if (b == a || (IsEmptyJson(b) && IsEmptyJson(a))) continue;
-      changes[field] = {{"before", b}, {"after", a}};
+      if (changes.size() > 1) changes += ',';
+      changes += ordered_json(field).dump();
+      changes += ":{\"before\":";
+      changes += b.dump();
+      changes += ",\"after\":";
+      changes += a.dump();
+      changes += '}';
       fields += (fields.empty() ? "" : ",") + field;
     }
   } else {
-    changes["details"] = event_details;
+    changes += "\"details\":" + ordered_json(event_details).dump();
   }
+  changes += '}';
   const int64_t seq = next_seq_;
   const std::string seq_text = std::to_string(seq);
-  Bytes sealed = keyring_.Seal(changes.dump(), {"audit", "changes", seq_text});
+  Bytes sealed = keyring_.Seal(changes, {"audit", "changes", seq_text});
   const std::string at = NowUtc();
   Bytes hash = EntryHash(head_hash_, seq, at, actor_, action, kind_name, record_id, fields, sealed, digest);
-  Bytes sig(crypto_sign_BYTES, 0);
-  crypto_sign_detached(sig.data(), nullptr, hash.data(), hash.size(), keyring_.signing_secret_key().data());
+  // Written unsigned (an empty signature); SignAuditHead signs the last entry of the transaction
+  // when it commits, and the hash chain carries that signature back to every earlier entry.
   auto& st = Cached(
       "INSERT INTO audit(seq, at, actor, action, kind, record_id, fields, changes, row_digest, prev_hash, hash, "
-      "signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, X'')");
   st.Bind(1, seq).Bind(2, at).Bind(3, actor_).Bind(4, action).Bind(5, kind_name).Bind(6, record_id).Bind(7, fields);
   st.Bind(8, std::span<const uint8_t>(sealed.data(), sealed.size()));
   if (digest.empty()) {
@@ -631,11 +671,18 @@ Status SqliteStore::AppendAuditEntry(const std::string& action, const std::strin
   }
   st.Bind(10, std::span<const uint8_t>(head_hash_.data(), head_hash_.size()));
   st.Bind(11, std::span<const uint8_t>(hash.data(), hash.size()));
-  st.Bind(12, std::span<const uint8_t>(sig.data(), sig.size()));
   DOSSIER_RETURN_IF_ERROR(st.Run());
   next_seq_ = seq + 1;
   head_hash_ = std::move(hash);
-  return Ok();
+  head_unsigned_ = true;
+  if (++entries_in_transaction_ == 1000 && !bulk_cache_) {
+    // A bulk load (demo data, import): its transactions touch far more pages than SQLite's
+    // default 2 MiB cache holds, which then spills them to the WAL again and again.
+    DOSSIER_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size = -262144"));  // 256 MiB, for this connection
+    bulk_cache_ = true;
+  }
+  // Outside a transaction the entry is its own transaction: sign it now.
+  return depth_ == 0 ? SignAuditHead() : Ok();
 }
 
 Status SqliteStore::RecordEvent(const std::string& action, const std::string& details) {
@@ -680,6 +727,9 @@ Result<VerifyReport> SqliteStore::Verify() const {
   Bytes prev(32, 0);
   int64_t expected_seq = 1;
   bool chain_ok = true;
+  // First entry not yet vouched for by a signature (0: none). An entry with an empty signature is
+  // covered by the next signed entry, whose hash commits to it through the chain.
+  int64_t unsigned_from = 0;
   // kind -> id -> digest the last entry left (empty after a delete).
   std::map<std::string, std::map<std::string, Bytes>> expected_rows;
   const Bytes pk = keyring_.signing_public_key();
@@ -698,9 +748,14 @@ Result<VerifyReport> SqliteStore::Verify() const {
       problem = fmt::format("audit entry {} does not follow entry {}: the chain was reordered or cut", seq, seq - 1);
     } else if (ToBytes(st.Blob(10)) != hash) {
       problem = fmt::format("audit entry {} was altered: its content does not match its hash", seq);
-    } else if (st.Blob(11).size() != crypto_sign_BYTES ||
-               crypto_sign_verify_detached(st.Blob(11).data(), hash.data(), hash.size(), pk.data()) != 0) {
-      problem = fmt::format("audit entry {} has an invalid signature", seq);
+    } else if (!st.Blob(11).empty() &&
+               (st.Blob(11).size() != crypto_sign_BYTES ||
+                crypto_sign_verify_detached(st.Blob(11).data(), hash.data(), hash.size(), pk.data()) != 0)) {
+      problem = unsigned_from == 0
+                    ? fmt::format("audit entry {} has an invalid signature", seq)
+                    : fmt::format("audit entry {} has an invalid signature: one of entries {} to {}, which it "
+                                  "vouches for, was altered",
+                                  seq, unsigned_from, seq);
     }
     if (!problem.empty()) {
       report.problems.push_back(problem);
@@ -708,8 +763,19 @@ Result<VerifyReport> SqliteStore::Verify() const {
       continue;
     }
     if (!kind.empty()) expected_rows[kind][record_id] = ToBytes(st.Blob(8));
+    if (st.Blob(11).empty()) {
+      if (unsigned_from == 0) unsigned_from = seq;
+    } else {
+      unsigned_from = 0;
+    }
     prev = hash;
     ++expected_seq;
+  }
+  if (chain_ok && unsigned_from != 0) {
+    report.problems.push_back(fmt::format("audit entries {} to {} are not covered by a signature: the chain was cut "
+                                          "or its last signature removed",
+                                          unsigned_from, expected_seq - 1));
+    return report;
   }
   if (!chain_ok) return report;
   struct Checked {

@@ -4,8 +4,9 @@
 // columns are generated from it and indexed) and one BLOB column per sensitive field, each sealed
 // by the keyring with (table, column, id) as associated data. Names are findable only through a
 // keyed blind index; person links through a keyed index of their targets. The audit table is a
-// hash chain of Ed25519-signed entries, each holding the digest of the row it left behind, so
-// Verify() can tell an entry altered, removed or reordered, and a row edited behind our back.
+// hash chain of entries, each holding the digest of the row it left behind; the last entry of
+// every transaction carries an Ed25519 signature that vouches for the chain up to it, so Verify()
+// can tell an entry altered, removed or reordered, and a row edited behind our back.
 //
 // This header is private to src/store: it lets the backend live in several files
 // (sqlite_store.cpp for records, audit and accounts; one sqlite_store_<subsystem>.cpp per
@@ -128,12 +129,17 @@ class SqliteStore final : public Store {
   Status Transaction(const std::function<Status()>& body) override {
     const int depth = depth_++;
     const std::string sp = fmt::format("sp{}", depth);
-    Status begin = depth == 0 ? db_.Exec("BEGIN IMMEDIATE") : db_.Exec("SAVEPOINT " + sp);
+    // A statement left on a row holds a read snapshot; a write on that snapshot after another
+    // connection committed fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT).
+    if (depth == 0) EndReads();
+    // Savepoints are cached statements: a bulk load opens one per record.
+    Status begin = depth == 0 ? db_.Exec("BEGIN IMMEDIATE") : Cached("SAVEPOINT " + sp).Run();
     if (!begin.ok()) {
       --depth_;
       return begin;
     }
     if (depth == 0) {
+      entries_in_transaction_ = 0;
       if (auto s = LoadAuditHead(); !s.ok()) {
         (void)db_.Exec("ROLLBACK");
         --depth_;
@@ -141,8 +147,14 @@ class SqliteStore final : public Store {
       }
     }
     Status result = body();
+    // The transaction's last audit entry is signed as it commits: a checkpoint that vouches for
+    // every entry of the transaction through the hash chain.
+    if (result.ok() && depth == 0) result = SignAuditHead();
+    // No statement may hold a read open at COMMIT either: the automatic WAL checkpoint that COMMIT
+    // runs gives up while this connection is still in a transaction, and the WAL then only grows.
+    if (result.ok() && depth == 0) EndReads();
     if (result.ok()) {
-      result = depth == 0 ? db_.Exec("COMMIT") : db_.Exec("RELEASE " + sp);
+      result = depth == 0 ? db_.Exec("COMMIT") : Cached("RELEASE " + sp).Run();
     }
     if (!result.ok()) {
       if (depth == 0) {
@@ -152,7 +164,9 @@ class SqliteStore final : public Store {
         (void)db_.Exec("RELEASE " + sp);
       }
       head_loaded_ = false;  // the in-memory chain head may be ahead of what was kept
+      head_unsigned_ = false;
     }
+    if (depth == 0) EndReads();  // nor may one outlive the transaction and pin its snapshot
     --depth_;
     return result;
   }
@@ -294,7 +308,9 @@ class SqliteStore final : public Store {
   // Rows of SELECT id, (clear fields as a JSON object), names, birth_date.
   Result<std::vector<Person>> ReadPersonSummaries(sqlite::Statement& st) const;
 
-  Status WriteRow(const RecordShape& shape, const std::string& id, const ordered_json& full, bool insert);
+  // Writes the row; with `digest`, also returns the row's digest (as TableDigest would read it back).
+  Status WriteRow(const RecordShape& shape, const std::string& id, const ordered_json& full, bool insert,
+                  Bytes* digest = nullptr);
   Status WriteIndexes(RecordKind kind, const std::string& id, const ordered_json& full);
   // The full-text index of a source's title and text, replaced in the writing transaction
   // (sqlite_store_ingest.cpp); ForgetSource also deletes the source's candidates, audited.
@@ -302,6 +318,8 @@ class SqliteStore final : public Store {
   Status ForgetSource(const std::string& id);
   Result<Bytes> RowDigest(const RecordShape& shape, const std::string& id) const;
   Status LoadAuditHead();
+  // Signs the chain head if entries were appended since the last signature (see AppendAuditEntry).
+  Status SignAuditHead();
   Status AppendAudit(const std::string& action, RecordKind* kind, const std::string& record_id,
                      const ordered_json& before, const ordered_json& after, const std::string& event_details);
   Status CheckNotReferenced(RecordKind kind, const std::string& id) const;
@@ -316,6 +334,11 @@ class SqliteStore final : public Store {
   std::string actor_ = "system";
   int depth_ = 0;
   bool head_loaded_ = false;
+  bool head_unsigned_ = false;  // the head entry awaits its signature (signed at commit)
+  // Audit entries of the current transaction; a bulk load (past 1000) gets a larger page cache for
+  // its connection (bulk_cache_), so that it does not spill dirty pages to the WAL mid-transaction.
+  int64_t entries_in_transaction_ = 0;
+  bool bulk_cache_ = false;
   int64_t next_seq_ = 1;
   Bytes head_hash_;
   mutable std::map<std::string, sqlite::Statement> statements_;
