@@ -44,6 +44,10 @@ std::string Limit(double v) { return std::isfinite(v) ? fmt::format("{:.0f}", v)
 
 void PrintText(const estimate::Estimate& e, std::ostream& out) {
   out << fmt::format("Stratum {}: {} people documented on {} lists.\n", e.stratum, e.n_observed, e.lists);
+  if (!e.not_estimated.empty()) {
+    out << "Not estimated: " << e.not_estimated << "\n";
+    return;
+  }
   if (e.method == "loglinear") {
     out << fmt::format("Log-linear model {}: estimated total {:.0f} (95% profile-likelihood interval {} to {}).\n",
                        e.model, e.estimate, Limit(e.lower), Limit(e.upper));

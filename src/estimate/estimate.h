@@ -162,6 +162,9 @@ struct Estimate {
   std::vector<std::string> cautions; // empty when nothing calls for care
   std::vector<CautionCode> caution_codes;  // the same cautions, same order, as codes
   std::vector<int64_t> draws;        // LCMCR: posterior draws of N, chains one after another
+  // A stratum that could not be estimated says why here and has no figures (estimate, lower and
+  // upper are NaN), so one year without overlap does not sink the estimates of all the others.
+  std::string not_estimated;
 };
 
 // Counts of values in equal-width bins of whole numbers [lo, hi], for drawing a posterior.
@@ -175,7 +178,8 @@ std::vector<HistogramBin> Histogram(const std::vector<int64_t>& values, int max_
 // Refuses (kInvalidArgument, with the reason) a table no method can use: fewer than 2 lists,
 // no one observed, or no overlap between any lists.
 Result<Estimate> EstimateTable(const PatternTable& table, const EstimateOptions& options);
-// One Estimate per stratum; a stratum that cannot be estimated is an error naming it.
+// One Estimate per stratum. A stratum that cannot be estimated (kInvalidArgument) comes back with
+// the reason in `not_estimated`; when no stratum can be, the first reason is the error.
 Result<std::vector<Estimate>> EstimateStrata(const std::vector<StratumTable>& strata,
                                              const EstimateOptions& options);
 // The entry point for `dossier estimate --db`: linked people in, an estimate per stratum out.

@@ -22,6 +22,7 @@ nlohmann::ordered_json ToJson(const Estimate& e) {
   j["estimate"] = Number(e.estimate);
   j["lower"] = Number(e.lower);
   j["upper"] = Number(e.upper);
+  if (!e.not_estimated.empty()) j["not_estimated"] = e.not_estimated;
   if (!e.model.empty()) j["model"] = e.model;
   nlohmann::ordered_json d = nlohmann::ordered_json::object();
   for (const auto& [k, v] : e.diagnostics) d[k] = Number(v);

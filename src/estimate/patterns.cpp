@@ -39,6 +39,36 @@ PatternTable FromDense(std::vector<std::string> lists, const std::vector<int64_t
   return t;
 }
 
+// A stratum's table without the lists nobody in the stratum is on: such a list says nothing about
+// the stratum, and left in, it makes every log-linear model with its terms sit on a boundary (and
+// a year with ten publishers' columns, most of them empty, exceed what the models take).
+PatternTable WithoutEmptyLists(const PatternTable& t) {
+  uint32_t used = 0;
+  for (size_t i = 0; i < t.patterns.size(); ++i) {
+    if (t.counts[i] > 0) used |= t.patterns[i];
+  }
+  const uint32_t all = (uint32_t{1} << t.lists.size()) - 1;
+  if (used == all) return t;
+  PatternTable out;
+  std::vector<int> new_bit(t.lists.size(), -1);
+  for (size_t j = 0; j < t.lists.size(); ++j) {
+    if (used & (uint32_t{1} << j)) {
+      new_bit[j] = static_cast<int>(out.lists.size());
+      out.lists.push_back(t.lists[j]);
+    }
+  }
+  for (size_t i = 0; i < t.patterns.size(); ++i) {
+    if (t.patterns[i] & ~used) continue;  // on an empty list, so a cell of zero
+    uint32_t p = 0;
+    for (size_t j = 0; j < t.lists.size(); ++j) {
+      if (t.patterns[i] & (uint32_t{1} << j)) p |= uint32_t{1} << new_bit[j];
+    }
+    out.patterns.push_back(p);
+    out.counts.push_back(t.counts[i]);
+  }
+  return out;
+}
+
 }  // namespace
 
 int64_t PatternTable::Observed() const {
@@ -157,6 +187,7 @@ Result<std::vector<StratumTable>> ParsePatternCsv(std::string_view text, const s
     for (size_t i = 0; i < key.size(); ++i) st.key.emplace_back(strata_columns[i], key[i]);
     st.label = StratumLabel(st.key);
     st.table = FromDense(lists, acc.dense, acc.present);
+    if (!st.key.empty()) st.table = WithoutEmptyLists(st.table);
     out.push_back(std::move(st));
   }
   return out;
@@ -224,6 +255,7 @@ Result<std::vector<StratumTable>> TabulateHistories(const std::vector<CaptureHis
     for (size_t i = 0; i < key.size(); ++i) st.key.emplace_back(strata[i], key[i]);
     st.label = StratumLabel(st.key);
     st.table = FromDense(lists, dense, present);
+    if (!st.key.empty()) st.table = WithoutEmptyLists(st.table);
     out.push_back(std::move(st));
   }
   return out;

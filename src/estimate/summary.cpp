@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -210,10 +211,25 @@ Result<std::vector<Estimate>> EstimateStrata(const std::vector<StratumTable>& st
     auto r = EstimateTable(s.table, o);
     if (!r.ok()) {
       if (s.key.empty()) return r.error();
-      return Error{r.error().code, fmt::format("stratum {}: {}", s.label, r.error().message)};
+      if (r.error().code != ErrorCode::kInvalidArgument) {
+        return Error{r.error().code, fmt::format("stratum {}: {}", s.label, r.error().message)};
+      }
+      Estimate refused;
+      refused.stratum = s.label;
+      refused.method = options.method == Method::kLogLinear ? "loglinear" : "lcmcr";
+      refused.lists = static_cast<int>(s.table.lists.size());
+      refused.n_observed = s.table.Observed();
+      refused.estimate = refused.lower = refused.upper = std::numeric_limits<double>::quiet_NaN();
+      refused.not_estimated = r.error().message;
+      out.push_back(std::move(refused));
+      continue;
     }
     r->stratum = s.label;
     out.push_back(std::move(r).value());
+  }
+  const bool none = std::all_of(out.begin(), out.end(), [](const Estimate& e) { return !e.not_estimated.empty(); });
+  if (!out.empty() && none) {
+    return Error::Invalid(fmt::format("no stratum can be estimated; stratum {}: {}", out[0].stratum, out[0].not_estimated));
   }
   return out;
 }

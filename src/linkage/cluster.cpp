@@ -62,6 +62,45 @@ std::vector<uint32_t> ClusterPairs(uint32_t n, const std::vector<ScoredPair>& pa
     while (parent[x] != x) { parent[x] = parent[parent[x]]; x = parent[x]; }
     return x;
   };
+  // Whether at least min_link_fraction of the record pairs between two groups are links. Decided
+  // as early as the counts allow: first from the pairs already scored (cheap lookups), and only
+  // then by scoring the pairs blocking never paired, one at a time, stopping as soon as the answer
+  // is known. The answer is the one a full count would give; at a million records the full count,
+  // rescoring every unpaired pair between two large groups, was most of the run.
+  std::vector<std::pair<uint32_t, uint32_t>> unscored;
+  auto enough_links_between = [&](const std::vector<uint32_t>& ma, const std::vector<uint32_t>& mb) {
+    const double needed = options.min_link_fraction * static_cast<double>(ma.size() * mb.size());
+    if (needed <= 0) return true;
+    size_t links_between = 0, left = ma.size() * mb.size();
+    unscored.clear();
+    for (uint32_t x : ma) {
+      for (uint32_t y : mb) {
+        --left;
+        const int st = state(x, y);
+        if (st == 2) {
+          if (static_cast<double>(++links_between) >= needed) return true;
+        } else if (st == 0 && weight_of) {
+          unscored.emplace_back(std::min(x, y), std::max(x, y));
+        }
+        if (static_cast<double>(links_between + unscored.size() + left) < needed) return false;
+      }
+    }
+    left = unscored.size();
+    for (const auto& [x, y] : unscored) {
+      --left;
+      const uint64_t key = uint64_t{x} << 32 | y;
+      auto c = rescored.find(key);
+      if (c == rescored.end()) {
+        // Only a cache (scores are deterministic): bounded, so that it cannot grow with the
+        // pairs the way the 1M run's did (3.6 GB and rising in the guard).
+        if (rescored.size() >= kMaxRescored) rescored.clear();
+        c = rescored.emplace(key, weight_of(x, y)).first;
+      }
+      if (c->second >= options.threshold_weight && static_cast<double>(++links_between) >= needed) return true;
+      if (static_cast<double>(links_between + left) < needed) return false;
+    }
+    return static_cast<double>(links_between) >= needed;
+  };
   for (const auto* p : links) {
     uint32_t ra = find(p->a), rb = find(p->b);
     if (ra == rb) continue;
@@ -74,24 +113,7 @@ std::vector<uint32_t> ClusterPairs(uint32_t n, const std::vector<ScoredPair>& pa
       uint64_t sizes = uint64_t{static_cast<uint32_t>(members[std::min(ra, rb)].size())} << 32 |
                        static_cast<uint32_t>(members[std::max(ra, rb)].size());
       if (auto f = refused.find(gkey); f != refused.end() && f->second == sizes) continue;
-      size_t between = 0, total = ma.size() * mb.size();
-      for (uint32_t x : ma)
-        for (uint32_t y : mb) {
-          const int st = state(x, y);
-          const uint64_t key = uint64_t{std::min(x, y)} << 32 | std::max(x, y);
-          if (st == 2) ++between;
-          else if (weight_of && st == 0) {
-            auto c = rescored.find(key);
-            if (c == rescored.end()) {
-              // Only a cache (scores are deterministic): bounded, so that it cannot grow with the
-              // pairs the way the 1M run's did (3.6 GB and rising in the guard).
-              if (rescored.size() >= kMaxRescored) rescored.clear();
-              c = rescored.emplace(key, weight_of(std::min(x, y), std::max(x, y))).first;
-            }
-            if (c->second >= options.threshold_weight) ++between;
-          }
-        }
-      if (static_cast<double>(between) < options.min_link_fraction * static_cast<double>(total)) {
+      if (!enough_links_between(ma, mb)) {
         refused[gkey] = sizes;
         continue;
       }

@@ -1,5 +1,6 @@
 // Capture-pattern tables: reading count CSVs (with clear errors), strata, and tabulating
 // linked capture histories; the set of hierarchical log-linear models.
+#include <cmath>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -95,12 +96,14 @@ TEST(CaptureHistories, TabulateByStratum) {
   auto r = TabulateHistories(people, {}, {"year"});
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->size(), 2u);
-  EXPECT_EQ((*r)[0].table.lists, (std::vector<std::string>{"ngo_a", "ngo_b", "ngo_c"}));
+  // A stratum's table keeps only the lists someone in it is on.
+  EXPECT_EQ((*r)[0].table.lists, (std::vector<std::string>{"ngo_a", "ngo_b"}));
   EXPECT_EQ((*r)[0].label, "year=2019");
-  EXPECT_EQ((*r)[0].table.Dense()[0b001], 1);
-  EXPECT_EQ((*r)[0].table.Dense()[0b011], 2);
-  EXPECT_EQ((*r)[1].table.Dense()[0b110], 1);
-  EXPECT_EQ((*r)[1].table.Dense()[0b100], 1);
+  EXPECT_EQ((*r)[0].table.Dense()[0b01], 1);
+  EXPECT_EQ((*r)[0].table.Dense()[0b11], 2);
+  EXPECT_EQ((*r)[1].table.lists, (std::vector<std::string>{"ngo_b", "ngo_c"}));
+  EXPECT_EQ((*r)[1].table.Dense()[0b11], 1);
+  EXPECT_EQ((*r)[1].table.Dense()[0b10], 1);
   // Whole population without strata.
   auto all = TabulateHistories(people, {}, {});
   ASSERT_TRUE(all.ok());
@@ -135,6 +138,30 @@ TEST(CaptureHistories, EstimateHistoriesGivesOneEstimatePerStratum) {
     EXPECT_NEAR(e.estimate, 90.0 * 70.0 / 30.0, 1e-6);  // Lincoln-Petersen
   }
   EXPECT_EQ((*r)[1].stratum, "year=2020");
+}
+
+TEST(CaptureHistories, AStratumThatCannotBeEstimatedSaysWhyAndTheOthersAreStillEstimated) {
+  std::vector<CaptureHistory> people;
+  for (int i = 0; i < 60; ++i) people.push_back({{"A"}, {{"year", "2019"}}});
+  for (int i = 0; i < 40; ++i) people.push_back({{"B"}, {{"year", "2019"}}});
+  for (int i = 0; i < 30; ++i) people.push_back({{"A", "B"}, {{"year", "2019"}}});
+  // 2012: two people, each on one list, nobody on both: nothing to estimate from.
+  people.push_back({{"A"}, {{"year", "2012"}}});
+  people.push_back({{"C"}, {{"year", "2012"}}});
+  auto r = EstimateHistories(people, {"year"}, EstimateOptions{});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->size(), 2u);
+  const Estimate& y2012 = (*r)[0];
+  EXPECT_EQ(y2012.stratum, "year=2012");
+  EXPECT_EQ(y2012.n_observed, 2);
+  EXPECT_NE(y2012.not_estimated.find("no one appears on more than one list"), std::string::npos) << y2012.not_estimated;
+  EXPECT_TRUE(std::isnan(y2012.estimate));
+  EXPECT_TRUE((*r)[1].not_estimated.empty());
+  EXPECT_NEAR((*r)[1].estimate, 90.0 * 70.0 / 30.0, 1e-6);
+  // When no stratum can be estimated, the answer is an error with the reason.
+  auto none = EstimateHistories({{{"A"}, {{"year", "2012"}}}, {{"C"}, {{"year", "2012"}}}}, {"year"}, EstimateOptions{});
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().message.find("no stratum can be estimated; stratum year=2012"), std::string::npos);
 }
 
 TEST(HierarchicalModels, CountsMatchTheKnownNumbers) {

@@ -1,6 +1,10 @@
 // EM without labels recovers known m and u on synthetic data.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <numeric>
 #include <random>
 
 #include "linkage/link.h"
@@ -71,6 +75,79 @@ TEST(Cluster, GuardScoresPairsThatBlockingMissed) {
   EXPECT_EQ(scored[0], scored[3]);
   auto weak = ClusterPairs(4, pairs, {3.0, 0.8, 100}, [](uint32_t, uint32_t) { return -5.0; });
   EXPECT_NE(weak[0], weak[3]);
+}
+
+// The guard as specified, counting every pair between two groups: the reference for the early
+// decisions ClusterPairs takes.
+std::vector<uint32_t> ClusterByFullCount(uint32_t n, const std::vector<ScoredPair>& pairs, const ClusterOptions& o,
+                                         const std::function<double(uint32_t, uint32_t)>& weight_of) {
+  std::map<std::pair<uint32_t, uint32_t>, double> scored;
+  for (const auto& p : pairs) scored[{p.a, p.b}] = p.weight;
+  std::vector<const ScoredPair*> links;
+  for (const auto& p : pairs)
+    if (p.weight >= o.threshold_weight) links.push_back(&p);
+  std::stable_sort(links.begin(), links.end(), [](const ScoredPair* x, const ScoredPair* y) {
+    if (x->weight != y->weight) return x->weight > y->weight;
+    return std::pair(x->a, x->b) < std::pair(y->a, y->b);
+  });
+  std::vector<uint32_t> group(n);
+  std::iota(group.begin(), group.end(), 0u);
+  auto members = [&](uint32_t g) {
+    std::vector<uint32_t> m;
+    for (uint32_t i = 0; i < n; ++i)
+      if (group[i] == g) m.push_back(i);
+    return m;
+  };
+  for (const auto* p : links) {
+    const uint32_t ga = group[p->a], gb = group[p->b];
+    if (ga == gb) continue;
+    const auto ma = members(ga), mb = members(gb);
+    if (ma.size() + mb.size() > o.max_cluster_size) continue;
+    if (ma.size() > 1 || mb.size() > 1) {
+      size_t between = 0;
+      for (uint32_t x : ma)
+        for (uint32_t y : mb) {
+          const auto key = std::pair(std::min(x, y), std::max(x, y));
+          auto it = scored.find(key);
+          const double w = it != scored.end() ? it->second : weight_of ? weight_of(key.first, key.second) : -1e9;
+          between += w >= o.threshold_weight;
+        }
+      if (static_cast<double>(between) < o.min_link_fraction * static_cast<double>(ma.size() * mb.size())) continue;
+    }
+    for (uint32_t i = 0; i < n; ++i)
+      if (group[i] == gb) group[i] = ga;
+  }
+  return group;
+}
+
+// Same partition, whatever the cluster numbering.
+bool SamePartition(const std::vector<uint32_t>& x, const std::vector<uint32_t>& y) {
+  std::map<uint32_t, uint32_t> xy, yx;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (xy.emplace(x[i], y[i]).first->second != y[i]) return false;
+    if (yx.emplace(y[i], x[i]).first->second != x[i]) return false;
+  }
+  return true;
+}
+
+TEST(Cluster, GuardDecidesEarlyButAsAFullCountWould) {
+  std::mt19937 rng(3);
+  for (int trial = 0; trial < 300; ++trial) {
+    const uint32_t n = 6 + rng() % 30;
+    std::vector<ScoredPair> pairs;
+    for (uint32_t a = 0; a < n; ++a)
+      for (uint32_t b = a + 1; b < n; ++b)
+        if (rng() % 4 == 0) pairs.push_back({a, b, static_cast<float>(static_cast<int>(rng() % 17) - 6), 0});
+    // Pairs blocking never made get a deterministic score of their own.
+    auto weight_of = [](uint32_t a, uint32_t b) { return static_cast<double>((a * 7 + b * 13) % 17) - 8.0; };
+    for (double fraction : {0.0, 0.3, 0.5, 0.8}) {
+      const ClusterOptions o{3.0, fraction, 12};
+      EXPECT_TRUE(SamePartition(ClusterPairs(n, pairs, o, weight_of), ClusterByFullCount(n, pairs, o, weight_of)))
+          << "trial " << trial << ", fraction " << fraction;
+      EXPECT_TRUE(SamePartition(ClusterPairs(n, pairs, o), ClusterByFullCount(n, pairs, o, nullptr)))
+          << "trial " << trial << ", fraction " << fraction << ", no scorer";
+    }
+  }
 }
 
 TEST(Names, JaroWinklerBoundNeverSkipsASimilarPair) {

@@ -11,8 +11,8 @@
 // Screenshots of the main pages go to DIR (default build/web-e2e/web-screenshots).
 // After the core scenario below, every feature's scenario in web/e2e/features/*.mjs runs in the
 // same browser against the same server: each exports `default async function (t)` taking the
-// toolkit built in featureToolkit(). `--only` runs just the core or one feature. Scenarios that
-// have not passed yet wait in web/e2e/pending/ (see its README).
+// toolkit built in featureToolkit(), and starts signed out and in English. `--only` runs just
+// the core or one feature.
 // Prints "N passed, N failed" and exits non-zero when any check failed.
 
 import { spawn, spawnSync } from 'node:child_process';

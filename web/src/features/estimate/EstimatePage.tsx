@@ -250,11 +250,12 @@ function Results({ job }: { job: EstimateJob }) {
   const label = useStratumLabel();
   const result = job.result!;
   const strata = result.strata;
+  const estimated = strata.filter((s) => !s.not_estimated);
   return (
     <section aria-labelledby="estimate-results" className="estimate-results">
       <h2 id="estimate-results" tabIndex={-1}>{t('estimate.results')}</h2>
       <p>{t('estimate.results_settings', { method: result.method === 'lcmcr' ? 'LCMCR' : t('estimate.method_loglinear'), started: job.started })}</p>
-      {strata.length > 1 && <StratumIntervals strata={strata} label={label} />}
+      {estimated.length > 1 && <StratumIntervals strata={estimated} label={label} />}
       {strata.map((s) => (
         <StratumResult key={s.stratum} s={s} title={label(s.stratum)} threshold={result.small_cell_threshold} heading={strata.length > 1} />
       ))}
@@ -290,41 +291,50 @@ function StratumResult({ s, title, threshold, heading }: { s: StratumEstimate; t
           <dt>{t('estimate.documented')}</dt>
           <dd><span className="estimate-figure" data-figure="documented">{whole(s.n_observed)}</span> <span className="estimate-note">{t('estimate.documented_hint')}</span></dd>
         </div>
-        <div>
-          <dt>{t('estimate.estimated')}</dt>
-          <dd>
-            <span className="estimate-figure" data-figure="estimate">{whole(s.estimate)}</span>{' '}
-            <span className="estimate-note">{s.method === 'lcmcr' ? t('estimate.estimated_lcmcr') : t('estimate.estimated_loglinear', { model: s.model ?? '' })}</span>
-          </dd>
-        </div>
-        <div>
-          <dt>{t('estimate.interval')}</dt>
-          <dd><span className="estimate-figure" data-figure="interval">{t('estimate.interval_value', { lower: whole(s.lower), upper })}</span></dd>
-        </div>
-        <div>
-          <dt>{t('estimate.unseen')}</dt>
-          <dd><span className="estimate-figure">{s.estimate === null ? '—' : whole(s.estimate - s.n_observed)}</span></dd>
-        </div>
+        {!s.not_estimated && (
+          <>
+            <div>
+              <dt>{t('estimate.estimated')}</dt>
+              <dd>
+                <span className="estimate-figure" data-figure="estimate">{whole(s.estimate)}</span>{' '}
+                <span className="estimate-note">{s.method === 'lcmcr' ? t('estimate.estimated_lcmcr') : t('estimate.estimated_loglinear', { model: s.model ?? '' })}</span>
+              </dd>
+            </div>
+            <div>
+              <dt>{t('estimate.interval')}</dt>
+              <dd><span className="estimate-figure" data-figure="interval">{t('estimate.interval_value', { lower: whole(s.lower), upper })}</span></dd>
+            </div>
+            <div>
+              <dt>{t('estimate.unseen')}</dt>
+              <dd><span className="estimate-figure">{s.estimate === null ? '—' : whole(s.estimate - s.n_observed)}</span></dd>
+            </div>
+          </>
+        )}
       </dl>
-      {s.histogram && s.histogram.length > 0 && (
-        <PosteriorChart bins={s.histogram} estimate={s.estimate} lower={s.lower} upper={s.upper} documented={s.n_observed} />
+      {s.not_estimated && <p className="alert alert--info">{t('estimate.not_estimated', { reason: s.not_estimated })}</p>}
+      {!s.not_estimated && (
+        <>
+          {s.histogram && s.histogram.length > 0 && (
+            <PosteriorChart bins={s.histogram} estimate={s.estimate} lower={s.lower} upper={s.upper} documented={s.n_observed} />
+          )}
+          <h4>{t('estimate.cautions')}</h4>
+          {s.caution_codes.length === 0 ? (
+            <p>{t('estimate.no_cautions')}</p>
+          ) : (
+            <ul className="estimate-cautions">
+              {s.caution_codes.map((c, i) => (
+                <li key={c.code}>{cautionText(t, c.code, c.values, s.cautions[i] ?? c.code)}</li>
+              ))}
+            </ul>
+          )}
+          <h4>{t('estimate.diagnostics')}</h4>
+          <dl className="estimate-diagnostics">
+            {diagnostics.map(([k, v]) => (
+              <div key={k}><dt>{k}</dt><dd>{v}</dd></div>
+            ))}
+          </dl>
+        </>
       )}
-      <h4>{t('estimate.cautions')}</h4>
-      {s.caution_codes.length === 0 ? (
-        <p>{t('estimate.no_cautions')}</p>
-      ) : (
-        <ul className="estimate-cautions">
-          {s.caution_codes.map((c, i) => (
-            <li key={c.code}>{cautionText(t, c.code, c.values, s.cautions[i] ?? c.code)}</li>
-          ))}
-        </ul>
-      )}
-      <h4>{t('estimate.diagnostics')}</h4>
-      <dl className="estimate-diagnostics">
-        {diagnostics.map(([k, v]) => (
-          <div key={k}><dt>{k}</dt><dd>{v}</dd></div>
-        ))}
-      </dl>
       {s.small_cells > 0 && <p className="alert alert--info">{t('estimate.small_cells', { count: s.small_cells, threshold })}</p>}
       <details className="chart__table">
         <summary>{t('estimate.cells')}</summary>

@@ -49,6 +49,7 @@ export interface StratumEstimate {
   cells: { lists: string[]; count: number }[];
   small_cells: number;
   histogram?: HistogramBin[];
+  not_estimated?: string; // this stratum has no estimate, and why
 }
 
 export interface EstimateJob {

@@ -66,6 +66,7 @@ export const en = {
   'estimate.weight': 'Weight of the chosen model',
   'estimate.cautions': 'Cautions',
   'estimate.no_cautions': 'Nothing in these data calls for a particular caution. An estimate still rests on the lists being linked correctly.',
+  'estimate.not_estimated': 'Not estimated for this stratum. The reason, as the server gave it: {reason}',
   'estimate.small_cells':
     '{count} of the patterns below hold fewer than {threshold} people. Nothing is hidden, but small counts in a narrow stratum can point to an individual: take care before sharing them.',
   'estimate.posterior': 'Posterior distribution of the total',
@@ -170,6 +171,7 @@ export const ko: Record<keyof typeof en, string> = {
   'estimate.weight': '선택된 모형의 가중치',
   'estimate.cautions': '주의 사항',
   'estimate.no_cautions': '이 데이터에는 특별한 주의가 필요한 점이 없습니다. 그래도 추정치는 명단이 올바르게 연계되었다는 전제에 기댑니다.',
+  'estimate.not_estimated': '이 층은 추정하지 않았습니다. 서버가 밝힌 이유: {reason}',
   'estimate.small_cells':
     '아래 패턴 중 {count}개는 {threshold}명 미만입니다. 아무것도 숨기지 않았지만, 좁은 층의 작은 수는 특정인을 가리킬 수 있으니 공유하기 전에 주의하십시오.',
   'estimate.posterior': '총원의 사후분포',

@@ -55,6 +55,7 @@ export const ingestEn = {
   'evidence.search_hint': 'Every word must occur. Korean and Chinese work from one character on (선, 선양, 沈阳).',
   'evidence.search_submit': 'Search',
   'evidence.search_results': '{count} sources found',
+  'evidence.search_result_one': 'One source found',
   'evidence.search_none': 'No source holds all of these words.',
 } as const;
 
@@ -113,5 +114,6 @@ export const ingestKo: Record<keyof typeof ingestEn, string> = {
   'evidence.search_hint': '모든 단어가 들어 있어야 합니다. 한글과 한자는 한 글자부터 검색됩니다 (선, 선양, 沈阳).',
   'evidence.search_submit': '검색',
   'evidence.search_results': '자료 {count}건',
+  'evidence.search_result_one': '자료 1건',
   'evidence.search_none': '이 단어들이 모두 들어 있는 자료가 없습니다.',
 };

@@ -38,7 +38,7 @@ export function SourceSearchPage() {
       {error && <div className="alert alert--error" role="alert">{error}</div>}
       {hits && (
         <div aria-live="polite">
-          <p role="status">{hits.total ? t('evidence.search_results', { count: hits.total }) : t('evidence.search_none')}</p>
+          <p role="status">{hits.total === 1 ? t('evidence.search_result_one') : hits.total ? t('evidence.search_results', { count: hits.total }) : t('evidence.search_none')}</p>
           <ol className="source-search__hits">
             {hits.items.map((h) => (
               <li key={h.source.id} data-source={h.source.id}>
