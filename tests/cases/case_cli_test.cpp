@@ -78,5 +78,49 @@ TEST_F(CaseCliTest, AddTransitionInterveneListShow) {
   EXPECT_EQ(Dossier("verify --db " + Db()).exit_code, 0);
 }
 
+TEST_F(CaseCliTest, AnAlertIsComposedApprovedByAnotherOfficerAndQueuedForEachSubscriber) {
+  for (const char* user : {"ana --role case_officer", "ben --role administrator"}) {
+    auto r = RunCommand("env -u DOSSIER_PASSPHRASE DOSSIER_KEY_FILE=" + dir_.File("key") +
+                            " DOSSIER_NEW_PASSWORD='correct horse battery' " + DOSSIER_BIN + " user add " + user +
+                            " --db " + Db(),
+                        dir_.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  auto sub = Dossier("subscriber add --db " + Db() + " --name Partner --email alerts@partner.example --language both");
+  ASSERT_EQ(sub.exit_code, 0) << sub.err;
+  const std::string subscriber = sub.out.substr(0, sub.out.find('\n'));
+  auto draft = Dossier("case alert compose --db " + Db() +
+                       " --as ana case-shenyang2012 --action urge_no_return --contact prc_mfa --respond-by 2030-01-01");
+  ASSERT_EQ(draft.exit_code, 0) << draft.err;
+  const std::string alert = draft.out.substr(0, draft.out.find('\n'));
+
+  // Four eyes: the composer may not approve; an administrator may.
+  auto own = Dossier("case alert approve --db " + Db() + " --as ana " + alert);
+  EXPECT_NE(own.exit_code, 0);
+  EXPECT_NE(own.err.find("another case officer or administrator must approve"), std::string::npos) << own.err;
+  ASSERT_EQ(Dossier("case alert approve --db " + Db() + " --as ben " + alert).exit_code, 0);
+
+  auto shown = Dossier("case alert show --db " + Db() + " " + alert + " --json");
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  auto j = nlohmann::json::parse(shown.out);
+  EXPECT_EQ(j["status"], "approved");
+  EXPECT_EQ(j["approved_by"], "ben");
+  // Pseudonyms by default: the group's record is named by its pseudonym in both languages.
+  EXPECT_NE(j["texts"]["en"]["body"].get<std::string>().find("P-"), std::string::npos);
+  ASSERT_EQ(j["deliveries"].size(), 1u);
+  EXPECT_EQ(j["deliveries"][0]["channel"], "email");
+  EXPECT_EQ(j["deliveries"][0]["status"], "pending");
+
+  // Without a relay, e-mail waits; nothing is lost or marked failed.
+  auto pass = Dossier("deliver --db " + Db() + " --once");
+  ASSERT_EQ(pass.exit_code, 0) << pass.err;
+  EXPECT_NE((pass.out + pass.err).find("0 delivered, 0 failed"), std::string::npos) << pass.out << pass.err;
+  // A subscriber removed before delivery gets nothing: its pending delivery is cancelled.
+  ASSERT_EQ(Dossier("subscriber remove --db " + Db() + " " + subscriber).exit_code, 0);
+  j = nlohmann::json::parse(Dossier("case alert show --db " + Db() + " " + alert + " --json").out);
+  EXPECT_EQ(j["deliveries"][0]["status"], "cancelled");
+  EXPECT_EQ(Dossier("verify --db " + Db()).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace dossier::testing
