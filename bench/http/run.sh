@@ -8,7 +8,8 @@
 # THREADS worker threads (default 2) and as many store connections, signs in, and measures with
 # wrk (2 threads, 16 connections, 15 s each): GET /api/v1/health, GET /api/v1/persons/{id} over
 # 1000 ids, and GET /api/v1/search?q= over Korean names in Hangul and several romanisations.
-# Prints one RESULT line per endpoint (requests/s, p50, p90, p99 in ms).
+# Prints one RESULT line per endpoint (requests/s, p50, p90, p99 in ms), the server's resident
+# memory after start-up, and the load average before and after each endpoint's run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -32,11 +33,13 @@ fi
   2> "$dir/serve.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
+# Start-up reads every person and incident; at 1M persons it takes over 10 minutes.
+for _ in $(seq 1 "${START_TIMEOUT:-3600}"); do
   grep -q "listening on" "$dir/serve.log" && break
   sleep 1
 done
 grep "search index" "$dir/serve.log" | sed 's/^.*search index/search index/'
+echo "server memory after start-up: $(grep -E '^(VmRSS|VmHWM)' /proc/$pid/status | tr -s ' \t' ' ' | tr '\n' ' ')"
 base=http://127.0.0.1:$port
 cookie=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
   -d '{"username":"bench","password":"benchmark password"}' "$base/api/v1/session" |
@@ -64,8 +67,10 @@ with open(sys.argv[1], "w") as f:
 PY
 echo "/api/v1/health" > "$dir/health.txt"
 for what in health persons search; do
+  echo "load before $what: $(cut -d' ' -f1-3 /proc/loadavg)"
   printf '%-8s ' "$what"
   PATHS_FILE=$dir/$what.txt COOKIE=$cookie wrk -t2 -c16 -d"$duration" -s "$here/requests.lua" "$base" | grep '^RESULT'
 done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 kill -TERM $pid
 wait $pid || true
