@@ -86,9 +86,11 @@ export default async function ingest(t) {
     t.assert(await page.getByRole('link', { name: 'Interview 31' }).count() === 0, 'the viewer sees the restricted testimony');
     await search('송');
     await t.expectText(page.getByRole('status').filter({ hasText: /sources? found|No source/ }), 'One source found');
+    // Other scenarios' sources may also name Shenyang: what matters is which of these two are found.
     await search('Shenyang');
-    await t.expectText(page.getByRole('status').filter({ hasText: /sources? found|No source/ }), 'One source found');
+    await t.expectText(page.getByRole('status').filter({ hasText: /sources? found|No source/ }), /found/);
     await t.expectVisible(page.getByRole('link', { name: /Do not return North Korean refugees/ }));
+    t.assert(await page.getByRole('link', { name: 'Interview 31' }).count() === 0, 'the viewer sees the restricted testimony');
     await t.shot('03-search-viewer');
   });
 
