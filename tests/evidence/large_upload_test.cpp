@@ -1,5 +1,5 @@
 // A 2 GiB file streamed through the real `dossier serve` process, in and out, while the server's
-// peak resident memory (VmHWM) stays far below the file's size. The client side generates the
+// peak resident memory (VmHWM) grows by far less than the file's size. The client side generates the
 // bytes as it sends them, so no 2 GiB file is needed; the vault holds ~2 GiB on disk until the
 // temporary directory is removed at the end.
 //
@@ -33,7 +33,9 @@ namespace dossier::testing {
 namespace {
 
 constexpr uint64_t kFileSize = uint64_t{2} << 30;
-constexpr uint64_t kMemoryLimit = uint64_t{256} << 20;
+// What streaming 2 GiB may add to the server's peak resident memory. A growth limit rather than an
+// absolute one: a sanitizer build starts at ~420 MiB (a release build at ~90 MiB) and neither grows.
+constexpr uint64_t kMemoryGrowthLimit = uint64_t{64} << 20;
 
 std::string Binary() {
   const char* env = std::getenv("DOSSIER_LARGE_TEST_BIN");
@@ -121,7 +123,7 @@ class Client {
   std::string buffer_;
 };
 
-TEST(LargeUpload, TwoGibibytesStreamInAndOutWhileTheServerStaysUnder256MiB) {
+TEST(LargeUpload, TwoGibibytesStreamInAndOutWhileTheServerGrowsByLessThan64MiB) {
   TempDir dir;
   const std::string db = dir.File("d.db"), key = dir.File("key");
   auto run = [&](const std::string& args) {
@@ -225,8 +227,8 @@ TEST(LargeUpload, TwoGibibytesStreamInAndOutWhileTheServerStaysUnder256MiB) {
               "upload %.1f s, download %.1f s\n",
               baseline / 1048576.0, after_upload / 1048576.0, after_download / 1048576.0,
               std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(t2 - t1).count());
-  EXPECT_LT(after_upload, kMemoryLimit);
-  EXPECT_LT(after_download, kMemoryLimit);
+  EXPECT_LT(after_upload - baseline, kMemoryGrowthLimit);
+  EXPECT_LT(after_download - baseline, kMemoryGrowthLimit);
 }
 
 }  // namespace
