@@ -87,5 +87,34 @@ TEST_F(VerifyTest, RowsAddedOrDeletedBehindTheApplicationsBackAreNamed) {
   EXPECT_TRUE(named);
 }
 
+// A transaction signs only its last entry, which vouches for the others through the hash chain.
+TEST_F(VerifyTest, OneSignatureCoversEveryEntryOfItsTransaction) {
+  store_ = Reopen();
+  ASSERT_TRUE(store_->Transaction([&]() -> Status {
+    DOSSIER_RETURN_IF_ERROR(StatusOf(store_->Create(MakePerson("p-3", "박영철", "s-1"))));
+    return StatusOf(store_->Create(MakePerson("p-4", "최순희", "s-1")));
+  }).ok());
+  auto v = store_->Verify();
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->ok()) << (v->problems.empty() ? "" : v->problems.front());
+  EXPECT_EQ(v->entries, 7);
+  store_.reset();
+  // Without the transaction's signature, neither of its entries is vouched for.
+  Tamper("UPDATE audit SET signature = X'' WHERE seq = 7");
+  EXPECT_EQ(FirstProblem(), "audit entries 6 to 7 are not covered by a signature: the chain was cut or its last "
+                            "signature removed");
+}
+
+TEST_F(VerifyTest, AnUnsignedEntryAlteredInsideATransactionIsNamed) {
+  store_ = Reopen();
+  ASSERT_TRUE(store_->Transaction([&]() -> Status {
+    DOSSIER_RETURN_IF_ERROR(StatusOf(store_->Create(MakePerson("p-3", "박영철", "s-1"))));
+    return StatusOf(store_->Create(MakePerson("p-4", "최순희", "s-1")));
+  }).ok());
+  store_.reset();
+  Tamper("UPDATE audit SET actor = 'someone-else' WHERE seq = 6");
+  EXPECT_EQ(FirstProblem(), "audit entry 6 was altered: its content does not match its hash");
+}
+
 }  // namespace
 }  // namespace dossier::testing
