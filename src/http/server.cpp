@@ -251,10 +251,11 @@ class Session : public std::enable_shared_from_this<Session> {
                      upload_started_);
       }
       if (ec) return Close();  // cut short or stalled: the sink is dropped and keeps nothing
-      if (!written.ok()) return Reply(ErrorResponse(written.error()), req.method, false, upload_started_);
-      state_ = State::kHandling;
-      Response res = server_.handler(req);
-      return Reply(std::move(res), req.method, upload_keep_alive_, upload_started_);
+      Response res = written.ok() ? (state_ = State::kHandling, server_.handler(req)) : ErrorResponse(written.error());
+      // A sink the handler did not keep deletes what it wrote; that must be done before the client
+      // hears the answer, or it could look for the file the refusal promised was never kept.
+      req.upload.reset();
+      return Reply(std::move(res), req.method, written.ok() && upload_keep_alive_, upload_started_);
     }
     ReadUploadPiece();
   }
