@@ -5,27 +5,18 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../support/run.h"
-#include "../support/temp_dir.h"
+#include "../support/cli_fixture.h"
 
 namespace dossier::testing {
 namespace {
 
-class CaseCliTest : public ::testing::Test {
+class CaseCliTest : public CliFixture {
  protected:
   void SetUp() override {
-    auto r = Dossier("init --db " + Db() + " --new-key-file " + dir_.File("key"), /*with_key=*/false);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    r = Dossier("demo --db " + Db() + " --persons 30 --seed 3");
+    CliFixture::SetUp();
+    auto r = Dossier("demo --db " + Db() + " --persons 30 --seed 3");
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
-  std::string Db() const { return dir_.File("d.db"); }
-  RunResult Dossier(const std::string& args, bool with_key = true) {
-    std::string env = "env -u DOSSIER_PASSPHRASE -u DOSSIER_KEY_FILE ";
-    if (with_key) env += "DOSSIER_KEY_FILE=" + dir_.File("key") + " ";
-    return RunCommand(env + DOSSIER_BIN + " " + args, dir_.path());
-  }
-  TempDir dir_;
 };
 
 TEST_F(CaseCliTest, AddTransitionInterveneListShow) {

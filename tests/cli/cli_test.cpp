@@ -5,8 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "../support/run.h"
-#include "../support/temp_dir.h"
+#include "../support/cli_fixture.h"
 
 namespace dossier::testing {
 namespace {
@@ -18,18 +17,8 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
-class CliTest : public ::testing::Test {
+class CliTest : public CliFixture {
  protected:
-  void SetUp() override {
-    auto r = Dossier("init --db " + Db() + " --new-key-file " + dir_.File("key"), /*with_key=*/false);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  std::string Db() const { return dir_.File("d.db"); }
-  RunResult Dossier(const std::string& args, bool with_key = true) {
-    std::string env = "env -u DOSSIER_PASSPHRASE -u DOSSIER_KEY_FILE ";
-    if (with_key) env += "DOSSIER_KEY_FILE=" + dir_.File("key") + " ";
-    return RunCommand(env + DOSSIER_BIN + " " + args, dir_.path());
-  }
   // Every name, birth date and testimony text in the database, from a full export.
   std::vector<std::string> SensitiveValues() {
     auto r = Dossier("export --db " + Db() + " --full --out -");
@@ -48,7 +37,6 @@ class CliTest : public ::testing::Test {
     return values;
   }
 
-  TempDir dir_;
 };
 
 TEST_F(CliTest, DemoDatabaseHoldsNoSensitiveValueInClear) {

@@ -7,8 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../support/run.h"
-#include "../support/temp_dir.h"
+#include "../support/cli_fixture.h"
 
 namespace dossier::testing {
 namespace {
@@ -18,21 +17,14 @@ std::string ReadAll(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-class EvidenceCliTest : public ::testing::Test {
+class EvidenceCliTest : public CliFixture {
  protected:
   void SetUp() override {
-    auto r = Dossier("init --db " + Db() + " --new-key-file " + dir_.File("key"), /*with_key=*/false);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    r = Dossier("source add --db " + Db() + " --kind testimony --title 'Interview 14' --language ko");
+    CliFixture::SetUp();
+    auto r = Dossier("source add --db " + Db() + " --kind testimony --title 'Interview 14' --language ko");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     source_ = r.out.substr(0, r.out.find('\n'));
     std::ofstream(dir_.File("photo.jpg"), std::ios::binary) << std::string(200000, 'p') << "gate of the detention centre";
-  }
-  std::string Db() const { return dir_.File("d.db"); }
-  RunResult Dossier(const std::string& args, bool with_key = true) {
-    std::string env = "env -u DOSSIER_PASSPHRASE -u DOSSIER_KEY_FILE ";
-    if (with_key) env += "DOSSIER_KEY_FILE=" + dir_.File("key") + " ";
-    return RunCommand(env + DOSSIER_BIN + " " + args, dir_.path());
   }
   std::string AddPhoto() {
     auto r = Dossier("evidence add --db " + Db() + " --source " + source_ + " " + dir_.File("photo.jpg") +
@@ -40,7 +32,6 @@ class EvidenceCliTest : public ::testing::Test {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.out.substr(0, r.out.find('\n'));
   }
-  TempDir dir_;
   std::string source_;
 };
 

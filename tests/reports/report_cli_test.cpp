@@ -6,25 +6,17 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../support/run.h"
-#include "../support/temp_dir.h"
+#include "../support/cli_fixture.h"
 
 namespace dossier::testing {
 namespace {
 
-class ReportCliTest : public ::testing::Test {
+class ReportCliTest : public CliFixture {
  protected:
   void SetUp() override {
-    auto r = Dossier("init --db " + Db() + " --new-key-file " + dir_.File("key"), /*with_key=*/false);
+    CliFixture::SetUp();
+    auto r = Dossier("demo --db " + Db() + " --persons 60 --seed 4");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    r = Dossier("demo --db " + Db() + " --persons 60 --seed 4");
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  std::string Db() const { return dir_.File("d.db"); }
-  RunResult Dossier(const std::string& args, bool with_key = true) {
-    std::string env = "env -u DOSSIER_PASSPHRASE -u DOSSIER_KEY_FILE ";
-    if (with_key) env += "DOSSIER_KEY_FILE=" + dir_.File("key") + " ";
-    return RunCommand(env + DOSSIER_BIN + " " + args, dir_.path());
   }
   std::string Read(const std::string& name) {
     std::ifstream in(dir_.File(name), std::ios::binary);
@@ -32,7 +24,6 @@ class ReportCliTest : public ::testing::Test {
     ss << in.rdbuf();
     return ss.str();
   }
-  TempDir dir_;
 };
 
 TEST_F(ReportCliTest, WritesTheShenyangCommunicationAsHtmlAndRecordsItInTheAuditTrail) {

@@ -31,6 +31,15 @@ class VerifyTest : public StoreTest {
     sqlite3_close(db);
   }
 
+  // Audit entries 6 and 7, written in one transaction.
+  void AddTwoPersonsInOneTransaction() {
+    store_ = Reopen();
+    ASSERT_TRUE(store_->Transaction([&]() -> Status {
+      DOSSIER_RETURN_IF_ERROR(StatusOf(store_->Create(MakePerson("p-3", "박영철", "s-1"))));
+      return StatusOf(store_->Create(MakePerson("p-4", "최순희", "s-1")));
+    }).ok());
+  }
+
   std::string FirstProblem() {
     store_ = Reopen();
     auto v = store_->Verify();
@@ -89,11 +98,7 @@ TEST_F(VerifyTest, RowsAddedOrDeletedBehindTheApplicationsBackAreNamed) {
 
 // A transaction signs only its last entry, which vouches for the others through the hash chain.
 TEST_F(VerifyTest, OneSignatureCoversEveryEntryOfItsTransaction) {
-  store_ = Reopen();
-  ASSERT_TRUE(store_->Transaction([&]() -> Status {
-    DOSSIER_RETURN_IF_ERROR(StatusOf(store_->Create(MakePerson("p-3", "박영철", "s-1"))));
-    return StatusOf(store_->Create(MakePerson("p-4", "최순희", "s-1")));
-  }).ok());
+  AddTwoPersonsInOneTransaction();  // audit entries 6 and 7; only 7 is signed
   auto v = store_->Verify();
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->ok()) << (v->problems.empty() ? "" : v->problems.front());
@@ -106,11 +111,7 @@ TEST_F(VerifyTest, OneSignatureCoversEveryEntryOfItsTransaction) {
 }
 
 TEST_F(VerifyTest, AnUnsignedEntryAlteredInsideATransactionIsNamed) {
-  store_ = Reopen();
-  ASSERT_TRUE(store_->Transaction([&]() -> Status {
-    DOSSIER_RETURN_IF_ERROR(StatusOf(store_->Create(MakePerson("p-3", "박영철", "s-1"))));
-    return StatusOf(store_->Create(MakePerson("p-4", "최순희", "s-1")));
-  }).ok());
+  AddTwoPersonsInOneTransaction();  // audit entries 6 and 7; only 7 is signed
   store_.reset();
   Tamper("UPDATE audit SET actor = 'someone-else' WHERE seq = 6");
   EXPECT_EQ(FirstProblem(), "audit entry 6 was altered: its content does not match its hash");
