@@ -251,7 +251,8 @@ class Session : public std::enable_shared_from_this<Session> {
                      upload_started_);
       }
       if (ec) return Close();  // cut short or stalled: the sink is dropped and keeps nothing
-      Response res = written.ok() ? (state_ = State::kHandling, server_.handler(req)) : ErrorResponse(written.error());
+      state_ = State::kHandling;
+      Response res = written.ok() ? server_.handler(req) : ErrorResponse(written.error());
       // A sink the handler did not keep deletes what it wrote; that must be done before the client
       // hears the answer, or it could look for the file the refusal promised was never kept.
       req.upload.reset();

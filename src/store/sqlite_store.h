@@ -150,9 +150,10 @@ class SqliteStore final : public Store {
     // The transaction's last audit entry is signed as it commits: a checkpoint that vouches for
     // every entry of the transaction through the hash chain.
     if (result.ok() && depth == 0) result = SignAuditHead();
-    // No statement may hold a read open at COMMIT either: the automatic WAL checkpoint that COMMIT
-    // runs gives up while this connection is still in a transaction, and the WAL then only grows.
-    if (result.ok() && depth == 0) EndReads();
+    // No statement may hold a read open at COMMIT either (the automatic WAL checkpoint that COMMIT
+    // runs gives up while this connection is still in a transaction, and the WAL then only grows),
+    // nor outlive the transaction and pin its snapshot.
+    if (depth == 0) EndReads();
     if (result.ok()) {
       result = depth == 0 ? db_.Exec("COMMIT") : Cached("RELEASE " + sp).Run();
     }
@@ -166,7 +167,6 @@ class SqliteStore final : public Store {
       head_loaded_ = false;  // the in-memory chain head may be ahead of what was kept
       head_unsigned_ = false;
     }
-    if (depth == 0) EndReads();  // nor may one outlive the transaction and pin its snapshot
     --depth_;
     return result;
   }
