@@ -128,6 +128,10 @@ class StorePool {
     cv_.wait(lock, [&] { return !free_.empty(); });
     Store* s = free_.back();
     free_.pop_back();
+    lock.unlock();
+    // A request reads what is committed now, not a snapshot an earlier user of this connection
+    // (start-up's scans, which hold no lease) may have left open.
+    s->EndReads();
     return Lease(*this, s);
   }
   size_t size() const { return stores_.size(); }
@@ -135,7 +139,7 @@ class StorePool {
 
  private:
   void Release(Store* s) {
-    s->EndReads();  // a statement left open would pin this connection to an old snapshot
+    s->EndReads();  // nor may an idle connection hold a snapshot (it would stall WAL checkpoints)
     {
       std::lock_guard lock(mu_);
       free_.push_back(s);
