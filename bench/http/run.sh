@@ -48,12 +48,13 @@ cookie=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
 # 1000 person ids spread over the table.
 : > "$dir/sample.txt"
 step=$(( persons / 10 > 500 ? persons / 10 : 500 ))
-for off in $(seq 0 $step $(( persons - 1 )) | head -10); do
+# (sed, not head: head exits early and pipefail would then stop the script on the writer's SIGPIPE)
+for off in $(seq 0 $step $(( persons - 1 )) | sed -n 1,10p); do
   curl -s -H "Cookie: $cookie" "$base/api/v1/persons?limit=100&offset=$off" |
     python3 -c 'import json,sys; [print("/api/v1/persons/"+p["id"]+"\t"+p["names"][0]["value"]) for p in json.load(sys.stdin)["items"]]' >> "$dir/sample.txt"
 done
 cut -f1 "$dir/sample.txt" > "$dir/persons.txt"
-cut -f2 "$dir/sample.txt" | head -200 > "$dir/names.txt"
+cut -f2 "$dir/sample.txt" | sed -n 1,200p > "$dir/names.txt"
 # Names as users type them (Hangul and romanisations), plus 200 names as stored in the sample.
 python3 - "$dir/search.txt" "$dir/names.txt" <<'PY'
 import sys, urllib.parse

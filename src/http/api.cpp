@@ -222,9 +222,9 @@ struct App::Impl {
   std::string vocabularies_json, gazetteer_json;
   // Writes go one at a time, so the in-memory indexes follow the database in commit order.
   std::mutex write_mu;
-  // Dashboard: incident id -> (type, start year), kept like the name index.
+  // Dashboard: how many incidents of each (type, start year), kept like the name index.
   std::mutex incidents_mu;
-  std::unordered_map<std::string, std::pair<std::string, int>> incidents;
+  std::map<std::pair<std::string, int>, int64_t> incidents_by_type_year;
 
   Impl(AppOptions o, std::vector<std::unique_ptr<Store>> stores, std::shared_ptr<const linkage::NameTables> tables)
       : options(std::move(o)),
@@ -294,8 +294,11 @@ struct App::Impl {
   }
   void Indexed(const Incident* before, const Incident* after) {
     std::lock_guard lock(incidents_mu);
-    if (before) incidents.erase(before->id);
-    if (after) incidents[after->id] = {after->type, YearOf(*after)};
+    if (before) {
+      auto it = incidents_by_type_year.find({before->type, YearOf(*before)});
+      if (it != incidents_by_type_year.end() && --it->second <= 0) incidents_by_type_year.erase(it);
+    }
+    if (after) ++incidents_by_type_year[{after->type, YearOf(*after)}];
   }
   template <typename T>
   void Indexed(const T*, const T*) {}
@@ -657,7 +660,7 @@ struct App::Impl {
     std::map<std::pair<std::string, int>, int64_t> by_type_year;
     {
       std::lock_guard lock(incidents_mu);
-      for (const auto& [id, ty] : incidents) ++by_type_year[ty];
+      by_type_year = incidents_by_type_year;
     }
     ordered_json rows = ordered_json::array();
     for (const auto& [k, n] : by_type_year) rows.push_back({{"type", k.first}, {"year", k.second}, {"count", n}});
@@ -934,13 +937,8 @@ struct App::Impl {
     queue_cv.notify_all();
     for (auto& t : threads) t.join();
     DOSSIER_RETURN_IF_ERROR(scan_status);
-    ListQuery q;
-    q.limit = 5000;
-    for (q.offset = 0;; q.offset += q.limit) {
-      DOSSIER_ASSIGN_OR_RETURN(auto batch, pool.at(0).ListIncidents(q));
-      for (const auto& i : batch.items) incidents[i.id] = {i.type, YearOf(i)};
-      if (batch.items.size() < q.limit) break;
-    }
+    DOSSIER_ASSIGN_OR_RETURN(auto tallies, pool.at(0).CountIncidentsByTypeAndYear());
+    for (const auto& t : tallies) incidents_by_type_year[{t.type, t.year}] = t.count;
     return Ok();
   }
 };

@@ -246,6 +246,17 @@ Result<int64_t> SqliteStore::Count(RecordKind kind) const {
   return row ? st.Int(0) : 0;
 }
 
+Result<std::vector<Store::IncidentTally>> SqliteStore::CountIncidentsByTypeAndYear() const {
+  auto& st = Cached("SELECT coalesce(type, ''), coalesce(start_year, 0), count(*) FROM incidents GROUP BY 1, 2");
+  std::vector<IncidentTally> out;
+  while (true) {
+    DOSSIER_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back({st.Text(0), static_cast<int>(st.Int(1)), st.Int(2)});
+  }
+  return out;
+}
+
 Status SqliteStore::WriteRow(const RecordShape& shape, const std::string& id, const ordered_json& full, bool insert,
                              Bytes* digest) {
   SplitRecord split = Split(shape, full);

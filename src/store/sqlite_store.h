@@ -202,6 +202,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Person>> GetPersonSummaries(const std::vector<std::string>& ids) const override;
   Result<std::vector<Person>> ScanPersonSummaries(const std::string& after_id, size_t limit) const override;
+  Result<std::vector<IncidentTally>> CountIncidentsByTypeAndYear() const override;
   Result<std::vector<std::string>> FindPersonsByExactName(const std::string& name) const override;
   Status RecordEvent(const std::string& action, const std::string& details) override;
   Result<std::vector<AuditEntry>> History(RecordKind kind, const std::string& id) const override;

@@ -180,6 +180,15 @@ class Store {
   // keyset scan of the whole table, e.g. to build an index.
   virtual Result<std::vector<Person>> ScanPersonSummaries(const std::string& after_id, size_t limit) const = 0;
 
+  // How many incidents there are of each type in each start year, read from the clear columns
+  // (nothing is decrypted), e.g. for a dashboard.
+  struct IncidentTally {
+    std::string type;
+    int year = 0;
+    int64_t count = 0;
+  };
+  virtual Result<std::vector<IncidentTally>> CountIncidentsByTypeAndYear() const = 0;
+
   // Persons with a name whose normalised form equals that of `name` (blind-index lookup).
   virtual Result<std::vector<std::string>> FindPersonsByExactName(const std::string& name) const = 0;
 

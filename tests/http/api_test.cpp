@@ -332,6 +332,13 @@ TEST_F(ApiTest, RecordsRoundTripWithListsFiltersAndHistory) {
   ASSERT_EQ(dash.status, 200);
   EXPECT_EQ(dash.Json()["counts"]["persons"], 2);
   EXPECT_EQ(dash.Json()["incidents_by_type_year"], json::parse(R"([{"type":"arrest","year":2011,"count":1}])"));
+  // An edit moves the incident to its new year; a new one adds to its own.
+  json moved = Call("GET", "/api/v1/incidents/inc-1", "", &doc).Json();
+  moved["start"] = "2012-03";
+  ASSERT_EQ(Call("PUT", "/api/v1/incidents/inc-1", moved, &doc).status, 200);
+  ASSERT_EQ(Call("POST", "/api/v1/incidents", IncidentJson("inc-2", "src-1"), &doc).status, 201);
+  EXPECT_EQ(Call("GET", "/api/v1/dashboard", "", &doc).Json()["incidents_by_type_year"],
+            json::parse(R"([{"type":"arrest","year":2011,"count":1},{"type":"arrest","year":2012,"count":1}])"));
   EXPECT_EQ(dash.Json()["recent_changes"][0]["action"], "delete");
   EXPECT_EQ(dash.Json()["recent_changes"][0]["actor"], "case_officer");
   EXPECT_TRUE(Call("GET", "/api/v1/vocabularies", "", &doc).Json().contains("violations"));

@@ -1,3 +1,4 @@
+#include <map>
 #include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
@@ -139,6 +140,25 @@ TEST_F(StoreTest, ListFiltersAndPages) {
   EXPECT_EQ(page->items[0].id, "i-2");
   q.offset = 2;
   EXPECT_EQ(store_->ListIncidents(q)->items[0].id, "i-4");
+}
+
+TEST_F(StoreTest, IncidentsAreTalliedByTypeAndStartYearWithoutReadingThemWhole) {
+  ASSERT_TRUE(store_->Create(MakeSource("s-1")).ok());
+  const std::vector<std::pair<std::string, int>> made = {{"arrest", 2012}, {"arrest", 2012}, {"arrest", 2013},
+                                                         {"forced_return", 2012}};
+  for (size_t i = 0; i < made.size(); ++i) {
+    Incident inc = MakeIncident("i-" + std::to_string(i), "s-1");
+    inc.type = made[i].first;
+    inc.start = PartialDate::Year(made[i].second);
+    ASSERT_TRUE(store_->Create(inc).ok());
+  }
+  auto tallies = store_->CountIncidentsByTypeAndYear();
+  ASSERT_TRUE(tallies.ok()) << tallies.error().message;
+  std::map<std::pair<std::string, int>, int64_t> got;
+  for (const auto& t : *tallies) got[{t.type, t.year}] = t.count;
+  const std::map<std::pair<std::string, int>, int64_t> want = {
+      {{"arrest", 2012}, 2}, {{"arrest", 2013}, 1}, {{"forced_return", 2012}, 1}};
+  EXPECT_EQ(got, want);
 }
 
 TEST_F(StoreTest, SensitiveValuesNeverReachTheFileInClear) {
