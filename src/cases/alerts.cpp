@@ -116,14 +116,33 @@ std::string WhatHappened(const AlertContext& ctx, std::string_view lang) {
   }
 }
 
+// The subject's "what": an alert about people already sent back must not call them at risk of
+// being sent back, or partners act on the wrong track.
+std::string_view SubjectRisk(CaseStatus s, bool ko) {
+  switch (s) {
+    case CaseStatus::kReported:
+    case CaseStatus::kVerified:
+    case CaseStatus::kDetainedInChina:
+    case CaseStatus::kTransferredOrAtBorder:
+      return ko ? "북한 강제송환 위험" : "at risk of forced return to North Korea";
+    case CaseStatus::kReturnedToDprk:
+    case CaseStatus::kHeldInDprk:
+    case CaseStatus::kImprisoned:
+      return ko ? "북한 강제송환, 고문 위험" : "forcibly returned to North Korea, at risk of torture";
+    default:
+      return ko ? "최신 정보" : "latest information";
+  }
+}
+
 AlertText Render(const Alert& a, const AlertContext& ctx, const std::vector<std::string>& named, std::string_view lang) {
   const bool ko = lang == "ko";
   int64_t people = 0;
   for (const auto& p : ctx.persons) people += Headcount(p);
   AlertText t;
-  t.subject = ko ? fmt::format("긴급 행동: {}명 북한 강제송환 위험 ({}까지)", people, FormatDate(a.respond_by, lang))
-                 : fmt::format("Urgent action: {} {} at risk of forced return to North Korea (act by {})", people,
-                               people == 1 ? "person" : "people", FormatDate(a.respond_by, lang));
+  const std::string_view risk = SubjectRisk(ctx.kase.status, ko);
+  t.subject = ko ? fmt::format("긴급 행동: {}명 {} ({}까지)", people, risk, FormatDate(a.respond_by, lang))
+                 : fmt::format("Urgent action: {} {} {} (act by {})", people, people == 1 ? "person" : "people", risk,
+                               FormatDate(a.respond_by, lang));
   std::string b;
   b += ko ? "무슨 일이 있었나\n" : "What happened\n";
   b += WhatHappened(ctx, lang) + "\n";

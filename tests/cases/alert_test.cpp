@@ -94,6 +94,16 @@ TEST_F(AlertTest, ComposedTextsSayWhatHappenedWhoWhatToDoWhomToContactAndByWhenI
   EXPECT_EQ(a.en.body.find("SECRET"), std::string::npos) << "the case title is not part of an alert";
 }
 
+TEST_F(AlertTest, TheSubjectOfAnAlertAboutPeopleAlreadyReturnedDoesNotCallThemAtRiskOfReturn) {
+  case_.status = CaseStatus::kReturnedToDprk;
+  latest_->to = CaseStatus::kReturnedToDprk;
+  Alert a = Composed();
+  EXPECT_EQ(a.en.subject,
+            "Urgent action: 5 people forcibly returned to North Korea, at risk of torture (act by 10 March 2099)");
+  EXPECT_EQ(a.ko.subject, "긴급 행동: 5명 북한 강제송환, 고문 위험 (2099년 3월 10일까지)");
+  EXPECT_NE(a.en.body.find("were forcibly returned to North Korea on 3 March 2025"), std::string::npos) << a.en.body;
+}
+
 TEST_F(AlertTest, RespondByDefaultsToTheCaseDeadlineAndMustNotHavePassed) {
   draft_.respond_by.reset();
   EXPECT_EQ(Composed().respond_by, PartialDate::Day(2099, 3, 15));
