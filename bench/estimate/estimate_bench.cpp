@@ -62,6 +62,25 @@ void BM_LcmcrGibbs(benchmark::State& state) {
 }
 BENCHMARK(BM_LcmcrGibbs)->Unit(benchmark::kMillisecond);
 
+// A whole run as `dossier estimate` makes it (4 chains of 2,000 sweeps), on 1 thread and on
+// every core (argument 0): sweeps per second of wall time, i.e. what a user waits for.
+void BM_LcmcrFitChains(benchmark::State& state) {
+  dossier::estimate::LcmcrOptions o;
+  o.classes = 10;
+  o.chains = 4;
+  o.burnin = 1000;
+  o.samples = 100;
+  o.thin = 10;
+  o.threads = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    auto r = dossier::estimate::FitLcmcr(Table(), o);
+    benchmark::DoNotOptimize(r->median);
+    ++o.seed;
+  }
+  state.SetItemsProcessed(state.iterations() * o.chains * (o.burnin + o.samples * o.thin));
+}
+BENCHMARK(BM_LcmcrFitChains)->Arg(1)->Arg(0)->UseRealTime()->Unit(benchmark::kMillisecond);
+
 // Reference: the same Gibbs sampler written the naive way, one categorical draw per person.
 class NaiveSampler {
  public:

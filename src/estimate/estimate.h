@@ -113,8 +113,12 @@ struct LcmcrOptions {
   int64_t thin = 20;         // iterations per kept draw
   uint64_t seed = 1;
   double alpha_shape = 0.25, alpha_rate = 0.25;  // Gamma prior on the concentration
+  // Chains run in parallel on up to this many threads (0: one per core). Each chain has its own
+  // seed, so the result does not depend on the number of threads.
+  int threads = 0;
   // Called now and then with the fraction of sweeps done (0..1); returning false stops the run,
   // which then fails with kConflict ("stopped"). For servers that must not wait on a long run.
+  // Calls come from the chains' threads, one at a time.
   std::function<bool(double)> progress;
 };
 

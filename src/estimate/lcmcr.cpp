@@ -8,8 +8,11 @@
 // O(people * K). The unobserved count n0 is drawn from its conditional NegBin(n, 1 - pi0) with
 // the class assignments of the unobserved integrated out, then their classes as a multinomial.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <mutex>
 #include <numeric>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -298,33 +301,54 @@ Result<int64_t> RunLcmcrChain(const PatternTable& table, const LcmcrOptions& opt
 Result<LcmcrResult> FitLcmcr(const PatternTable& table, const LcmcrOptions& o) {
   DOSSIER_RETURN_IF_ERROR(Check(table, o));
   LcmcrResult r;
-  double occupied = 0;
+  r.draws.resize(static_cast<size_t>(o.chains));
+  std::vector<double> occupied(static_cast<size_t>(o.chains), 0.0);
   const double total = static_cast<double>(o.chains) * static_cast<double>(o.burnin + o.samples * o.thin);
-  int64_t done = 0;
-  // Every 4,096 sweeps: report progress; false from the caller stops the run.
-  auto go_on = [&] {
-    ++done;
-    return !o.progress || (done & 4095) != 0 || o.progress(static_cast<double>(done) / total);
+  // Progress and stopping are checked every 4,096 sweeps of a chain, so the chains share nothing
+  // in between.
+  constexpr int64_t kReportEvery = 4096;
+  std::mutex progress_mu;
+  int64_t done = 0;  // sweeps reported, under progress_mu so that progress never goes back
+  std::atomic<bool> stop{false};
+  auto go_on = [&](int64_t& since_report) {
+    if (++since_report < kReportEvery) return true;
+    since_report = 0;
+    if (o.progress) {
+      std::lock_guard lock(progress_mu);
+      done += kReportEvery;
+      if (!stop && !o.progress(static_cast<double>(done) / total)) stop = true;
+    }
+    return !stop;
   };
-  const Error stopped = Error::Conflict("the estimation was stopped before it finished");
-  for (int c = 0; c < o.chains; ++c) {
+  auto run_chain = [&](int c) {
     Sampler s(table, o, ChainSeed(o.seed, c));
+    int64_t since_report = 0;
     for (int64_t i = 0; i < o.burnin; ++i) {
       s.Sweep();
-      if (!go_on()) return stopped;
+      if (!go_on(since_report)) return;
     }
-    std::vector<int64_t> draws;
+    auto& draws = r.draws[static_cast<size_t>(c)];
     draws.reserve(static_cast<size_t>(o.samples));
     for (int64_t d = 0; d < o.samples; ++d) {
       for (int64_t t = 0; t < o.thin; ++t) {
         s.Sweep();
-        if (!go_on()) return stopped;
+        if (!go_on(since_report)) return;
       }
       draws.push_back(s.N());
-      occupied += s.Occupied();
+      occupied[static_cast<size_t>(c)] += s.Occupied();
     }
-    r.draws.push_back(std::move(draws));
-  }
+  };
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = std::min(o.chains, o.threads > 0 ? o.threads : cores);
+  std::atomic<int> next_chain{0};
+  auto worker = [&] {
+    for (int c = next_chain++; c < o.chains && !stop; c = next_chain++) run_chain(c);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  if (stop) return Error::Conflict("the estimation was stopped before it finished");
   std::vector<double> all;
   for (const auto& d : r.draws) all.insert(all.end(), d.begin(), d.end());
   std::sort(all.begin(), all.end());
@@ -332,7 +356,7 @@ Result<LcmcrResult> FitLcmcr(const PatternTable& table, const LcmcrOptions& o) {
   r.median = Quantile(all, 0.5);
   r.lower = Quantile(all, 0.025);
   r.upper = Quantile(all, 0.975);
-  r.mean_classes = occupied / static_cast<double>(all.size());
+  r.mean_classes = std::accumulate(occupied.begin(), occupied.end(), 0.0) / static_cast<double>(all.size());
   Diagnostics(r.draws, &r.rhat, &r.ess);
   return r;
 }

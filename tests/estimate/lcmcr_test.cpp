@@ -116,6 +116,19 @@ TEST(Lcmcr, SameSeedSameDrawsOtherSeedOtherDraws) {
   }
 }
 
+TEST(Lcmcr, ChainsInParallelGiveTheDrawsOfChainsOneAfterAnother) {
+  PatternTable t{{"a", "b", "c"}, {1, 2, 3, 4, 5, 6, 7}, {60, 49, 4, 247, 112, 142, 12}};
+  LcmcrOptions o{.classes = 5, .chains = 3, .burnin = 300, .samples = 40, .thin = 3, .seed = 11};
+  o.threads = 1;
+  auto one = FitLcmcr(t, o);
+  o.threads = 3;
+  auto three = FitLcmcr(t, o);
+  ASSERT_TRUE(one.ok() && three.ok());
+  EXPECT_EQ(one->draws, three->draws);
+  EXPECT_EQ(one->median, three->median);
+  EXPECT_EQ(one->mean_classes, three->mean_classes);
+}
+
 TEST(Lcmcr, RejectsBadOptions) {
   PatternTable t{{"a", "b"}, {1, 2, 3}, {5, 5, 5}};
   EXPECT_FALSE(FitLcmcr(t, {.classes = 0}).ok());
