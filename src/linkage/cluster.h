@@ -21,6 +21,10 @@ struct ClusterOptions {
   double threshold_weight = 3.0;   // link pairs with weight >= this
   double min_link_fraction = 0.5;  // chaining guard; 0 = plain connected components
   uint32_t max_cluster_size = 200;
+  // Connected components of the links are clustered independently, on up to this many threads;
+  // the result does not depend on it. With more than one, `weight_of` is called from several
+  // threads at once.
+  int threads = 1;
 };
 
 // Cluster id per record (0..k-1, numbered in record order); singletons get their own id.

@@ -1,5 +1,7 @@
 #include "linkage/link.h"
 
+#include "linkage/parallel_sort.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -230,10 +232,10 @@ Result<LinkResult> Link(const NameTables& tables, const std::vector<LinkRecord>&
   std::vector<BlockingRule> all_rules = rules;
   all_rules.insert(all_rules.end(), training.begin(), training.end());
 
-  // Blocking indexes.
+  // Blocking indexes, one rule per thread at a time.
   std::vector<RuleIndex> index(all_rules.size());
-  std::vector<uint64_t> scratch;
-  for (size_t r = 0; r < all_rules.size(); ++r) {
+  auto build_index = [&](size_t r) {
+    std::vector<uint64_t> scratch;
     std::vector<int> attr_index(all_rules[r].keys.size(), -1);
     for (size_t k = 0; k < all_rules[r].keys.size(); ++k)
       if (all_rules[r].keys[k].rfind("attr:", 0) == 0)
@@ -249,6 +251,16 @@ Result<LinkResult> Link(const NameTables& tables, const std::vector<LinkRecord>&
     }
     ix.offset[n] = static_cast<uint32_t>(ix.keys.size());
     std::sort(ix.sorted.begin(), ix.sorted.end());
+  };
+  {
+    std::atomic<size_t> next_rule{0};
+    auto worker = [&] {
+      for (size_t r; (r = next_rule.fetch_add(1)) < all_rules.size();) build_index(r);
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& th : pool) th.join();
   }
   std::vector<Group> groups;
   for (uint32_t r = 0; r < all_rules.size(); ++r) {
@@ -283,6 +295,7 @@ Result<LinkResult> Link(const NameTables& tables, const std::vector<LinkRecord>&
 
   // Visits each candidate pair once: in the first rule, and the smallest shared key, that pairs it.
   // With `training`, the pairs of training-only rules are visited too (first = false).
+  // visit(thread, group, rule, first, i, j), i < j; in one group always in the same order.
   auto for_each_pair = [&](bool all, auto&& visit) {
     std::atomic<size_t> next{0};
     auto worker = [&](int t) {
@@ -303,7 +316,7 @@ Result<LinkResult> Link(const NameTables& tables, const std::vector<LinkRecord>&
               if (grp.rule < nr)
                 for (uint32_t r = 0; r < grp.rule && !earlier; ++r) earlier = Share(index[r].Of(i), index[r].Of(j));
               if (earlier && !all) continue;
-              visit(t, grp.rule, grp.rule < nr && !earlier, std::min(i, j), std::max(i, j));
+              visit(t, g, grp.rule, grp.rule < nr && !earlier, std::min(i, j), std::max(i, j));
             }
           }
         }
@@ -320,11 +333,23 @@ Result<LinkResult> Link(const NameTables& tables, const std::vector<LinkRecord>&
   const size_t ns = all_rules.size();
   std::vector<std::vector<PatternCounts>> counts(threads, std::vector<PatternCounts>(ns + 1));
   std::vector<uint64_t> compared(threads, 0), calls(threads, 0);
-  for_each_pair(true, [&](int t, uint32_t rule, bool first, uint32_t i, uint32_t j) {
-    Pattern p = Compare(comparisons, prep[i], prep[j]).pattern;
-    counts[t][rule].Add(p);
+  // Each candidate's comparison is kept for pass 2 (4 bytes: the pattern and the two name
+  // readings), in visiting order per group, when it fits; pass 2 then only scores. At 1M records
+  // comparing every candidate a second time was a quarter of the run.
+  const bool keep_compared = 4 * comparisons.size() + 6 <= 32;
+  const int pattern_bits = static_cast<int>(4 * comparisons.size());
+  std::vector<std::vector<uint32_t>> compared_of(keep_compared ? groups.size() : 0);
+  for_each_pair(true, [&](int t, size_t g, uint32_t rule, bool first, uint32_t i, uint32_t j) {
+    Compared c = Compare(comparisons, prep[i], prep[j]);
+    counts[t][rule].Add(c.pattern);
     ++calls[t];
-    if (first) { counts[t][ns].Add(p); ++compared[t]; }
+    if (first) {
+      counts[t][ns].Add(c.pattern);
+      ++compared[t];
+      if (keep_compared)
+        compared_of[g].push_back(static_cast<uint32_t>(c.pattern) | uint32_t{c.name_a} << pattern_bits |
+                                 uint32_t{c.name_b} << (pattern_bits + 3));
+    }
   });
   auto merged = [&](size_t r) {
     PatternCounts m;
@@ -356,12 +381,23 @@ Result<LinkResult> Link(const NameTables& tables, const std::vector<LinkRecord>&
   const ScoringTables tables_for_scoring = BuildScoringTables(result.model, prep);
   const double review_w = std::log2(options.review_probability / (1 - options.review_probability));
   std::vector<std::vector<ScoredPair>> kept(threads);
-  for_each_pair(false, [&](int t, uint32_t, bool, uint32_t i, uint32_t j) {
-    Compared c = Compare(result.model.comparisons, prep[i], prep[j]);
+  std::vector<size_t> at(groups.size(), 0);  // per group, the next kept comparison
+  for_each_pair(false, [&](int t, size_t g, uint32_t, bool, uint32_t i, uint32_t j) {
+    Compared c;
+    if (keep_compared) {
+      const uint32_t v = compared_of[g][at[g]++];
+      if (at[g] == compared_of[g].size()) std::vector<uint32_t>().swap(compared_of[g]);  // group done
+      c.pattern = v & ((uint64_t{1} << pattern_bits) - 1);
+      c.name_a = static_cast<uint8_t>(v >> pattern_bits & 7);
+      c.name_b = static_cast<uint8_t>(v >> (pattern_bits + 3) & 7);
+    } else {
+      c = Compare(result.model.comparisons, prep[i], prep[j]);
+    }
     double w = ScoreFast(tables_for_scoring, i, j, c);
     if (w >= review_w) kept[t].push_back({i, j, static_cast<float>(w), c.pattern});
   });
-  result.stats.comparisons += result.stats.candidate_pairs;
+  std::vector<std::vector<uint32_t>>().swap(compared_of);
+  if (!keep_compared) result.stats.comparisons += result.stats.candidate_pairs;
   size_t kept_total = 0;
   for (const auto& k : kept) kept_total += k.size();
   result.pairs.reserve(kept_total);
@@ -372,14 +408,15 @@ Result<LinkResult> Link(const NameTables& tables, const std::vector<LinkRecord>&
   // The blocking indexes are not needed any more; free them before clustering, the peak.
   std::vector<RuleIndex>().swap(index);
   std::vector<Group>().swap(groups);
-  std::sort(result.pairs.begin(), result.pairs.end(),
-            [](const ScoredPair& x, const ScoredPair& y) { return std::pair(x.a, x.b) < std::pair(y.a, y.b); });
+  ParallelSort(result.pairs, [](const ScoredPair& x, const ScoredPair& y) { return std::pair(x.a, x.b) < std::pair(y.a, y.b); },
+               threads);
   result.stats.seconds_score = Since(t2);
 
   auto t3 = Clock::now();
   ClusterOptions co;
   co.threshold_weight = std::log2(options.match_probability / (1 - options.match_probability));
   co.min_link_fraction = options.min_link_fraction;
+  co.threads = threads;
   // The guard scores the pairs between two groups that blocking never paired.
   auto weight_of = [&](uint32_t i, uint32_t j) {
     return ScoreFast(tables_for_scoring, i, j, Compare(result.model.comparisons, prep[i], prep[j]));

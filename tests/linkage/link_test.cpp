@@ -51,11 +51,10 @@ TEST(Link, SplinkFake1000BeatsPlainFellegiSunter) {
   EXPECT_GT(a.f1, 0.90);  // plain Fellegi-Sunter: about 0.85
 }
 
-TEST(Link, KoreanExampleIsOneCluster) {
-  auto rows = bench::GenerateKorean(Tables(), 300, 11);
-  ASSERT_TRUE(rows.ok()) << rows.error().message;
+// Records of the generated Korean benchmark, as file mode reads them.
+std::vector<LinkRecord> GeneratedRecords(const std::vector<bench::KoreanRow>& rows) {
   std::vector<LinkRecord> records;
-  for (const auto& r : *rows) {
+  for (const auto& r : rows) {
     LinkRecord x;
     x.source = "gen";
     x.id = r.id;
@@ -65,6 +64,13 @@ TEST(Link, KoreanExampleIsOneCluster) {
     x.origin = r.origin;
     records.push_back(x);
   }
+  return records;
+}
+
+TEST(Link, KoreanExampleIsOneCluster) {
+  auto rows = bench::GenerateKorean(Tables(), 300, 11);
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  std::vector<LinkRecord> records = GeneratedRecords(*rows);
   const char* names[] = {"리순희", "Ri Sun-hui", "Lee Soon-hee", "李顺姬"};
   const char* sources[] = {"testimony", "news", "ngo_list", "police"};
   for (int i = 0; i < 4; ++i) {
@@ -98,6 +104,8 @@ TEST(Link, KoreanExampleIsOneCluster) {
     Explanation x = Explain(r->model, r->prepared[p.a], r->prepared[p.b]);
     EXPECT_NEAR(ScoreFast(st, p.a, p.b, Compare(r->model.comparisons, r->prepared[p.a], r->prepared[p.b])), x.total, 1e-4);
     EXPECT_NEAR(p.weight, x.total, 1e-4);
+    // Pass 2 scores the comparison pass 1 kept: the same pattern as comparing again.
+    EXPECT_EQ(p.pattern, Compare(r->model.comparisons, r->prepared[p.a], r->prepared[p.b]).pattern);
   }
   EXPECT_GT(checked, 100u);
   // Every blocking rule of korean.json masks a name, so a training-only rule (birth_date) was
@@ -115,6 +123,34 @@ TEST(Link, KoreanExampleIsOneCluster) {
   for (const auto& row : *rows) truth.push_back(row.entity);
   truth.insert(truth.end(), 4, "example");
   EXPECT_GT(Evaluate(truth, r->cluster_of).f1, 0.90);
+}
+
+TEST(Link, SameResultOnOneThreadOrTwo) {
+  // Preparing, comparing, sorting and clustering (by connected component) run on the threads
+  // given; the pairs, scores, model and clusters must not depend on how many.
+  auto rows = bench::GenerateKorean(Tables(), 400, 5);
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  const std::vector<LinkRecord> records = GeneratedRecords(*rows);
+  auto config = LoadFileConfig(kBench + "/korean.json");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  config->options.train.random_pairs = 50'000;
+  config->options.review_probability = 0.2;  // keep non-links too, for the guard's lookups
+  config->options.threads = 1;
+  auto one = Link(Tables(), records, config->options);
+  config->options.threads = 2;
+  auto two = Link(Tables(), records, config->options);
+  ASSERT_TRUE(one.ok() && two.ok());
+  EXPECT_EQ(one->cluster_of, two->cluster_of);
+  ASSERT_EQ(one->pairs.size(), two->pairs.size());
+  for (size_t k = 0; k < one->pairs.size(); ++k) {
+    EXPECT_EQ(one->pairs[k].a, two->pairs[k].a);
+    EXPECT_EQ(one->pairs[k].b, two->pairs[k].b);
+    EXPECT_EQ(one->pairs[k].weight, two->pairs[k].weight);
+    EXPECT_EQ(one->pairs[k].pattern, two->pairs[k].pattern);
+  }
+  EXPECT_EQ(one->model.lambda, two->model.lambda);
+  EXPECT_EQ(one->model.m, two->model.m);
+  EXPECT_EQ(one->stats.candidate_pairs, two->stats.candidate_pairs);
 }
 
 class BadInput : public ::testing::Test {

@@ -146,6 +146,10 @@ TEST(Cluster, GuardDecidesEarlyButAsAFullCountWould) {
           << "trial " << trial << ", fraction " << fraction;
       EXPECT_TRUE(SamePartition(ClusterPairs(n, pairs, o), ClusterByFullCount(n, pairs, o, nullptr)))
           << "trial " << trial << ", fraction " << fraction << ", no scorer";
+      // Connected components on two threads: the same clusters, numbered the same.
+      ClusterOptions two = o;
+      two.threads = 2;
+      EXPECT_EQ(ClusterPairs(n, pairs, two, weight_of), ClusterPairs(n, pairs, o, weight_of)) << "trial " << trial;
     }
   }
 }
