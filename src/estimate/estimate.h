@@ -136,6 +136,18 @@ Result<LcmcrResult> FitLcmcr(const PatternTable& table, const LcmcrOptions& opti
 Result<int64_t> RunLcmcrChain(const PatternTable& table, const LcmcrOptions& options,
                               int64_t iterations);
 
+namespace internal {
+// For tests of the sampler: the LCMCR Gibbs sampler run on `lists` lists with no one observed
+// (options.burnin sweeps first, then `sweeps` recorded). Every step then draws from the prior
+// (n0 = 0, capture probabilities Uniform(0, 1), V_k ~ Beta(1, alpha), alpha given V), so alpha
+// must follow its Gamma prior and the class weights the stick-breaking prior ("prior recovery").
+struct LcmcrPriorDraw {
+  double alpha = 0;
+  std::vector<double> pi;  // K class weights
+};
+std::vector<LcmcrPriorDraw> LcmcrPriorDraws(int lists, const LcmcrOptions& options, int64_t sweeps);
+}  // namespace internal
+
 // ---- One call for the command line and the store --------------------------------------------
 
 enum class Method { kLogLinear, kLcmcr };

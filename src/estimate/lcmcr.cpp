@@ -89,7 +89,7 @@ class Sampler {
     // 2. Unobserved people: how many, then their classes.
     Weights(zeros_.data());
     const double pi0 = std::min(SuffixSums(), 1.0 - 1e-12);
-    n0_ = rng_.NegativeBinomial(static_cast<double>(n_), 1.0 - pi0);
+    n0_ = n_ > 0 ? rng_.NegativeBinomial(static_cast<double>(n_), 1.0 - pi0) : 0;  // n = 0: prior checks
     const int reached = Multinomial(n0_, draw_.data());
     for (int k = 0; k < reached; ++k) nk_[k] += draw_[k];
     // 3. Capture probabilities.
@@ -127,6 +127,8 @@ class Sampler {
     return c;
   }
   int64_t n() const { return n_; }
+  double alpha() const { return alpha_; }
+  const std::vector<double>& pi() const { return pi_; }
 
  private:
   // Sets rest_[k] = w_k + ... + w_{K-1}, summed from the last class so that a small remainder
@@ -297,6 +299,25 @@ Result<int64_t> RunLcmcrChain(const PatternTable& table, const LcmcrOptions& opt
   for (int64_t i = 0; i < iterations; ++i) s.Sweep();
   return s.N();
 }
+
+namespace internal {
+
+std::vector<LcmcrPriorDraw> LcmcrPriorDraws(int lists, const LcmcrOptions& options, int64_t sweeps) {
+  if (options.classes < 1) return {};
+  PatternTable empty;
+  empty.lists.assign(static_cast<size_t>(std::max(lists, 1)), "list");
+  Sampler s(empty, options, ChainSeed(options.seed, 0));
+  for (int64_t i = 0; i < options.burnin; ++i) s.Sweep();
+  std::vector<LcmcrPriorDraw> out;
+  out.reserve(static_cast<size_t>(std::max<int64_t>(sweeps, 0)));
+  for (int64_t i = 0; i < sweeps; ++i) {
+    s.Sweep();
+    out.push_back({s.alpha(), s.pi()});
+  }
+  return out;
+}
+
+}  // namespace internal
 
 Result<LcmcrResult> FitLcmcr(const PatternTable& table, const LcmcrOptions& o) {
   DOSSIER_RETURN_IF_ERROR(Check(table, o));
