@@ -48,6 +48,11 @@ struct Reference {
   const char* row;  // the statistic as written in reference_estimates.csv
   Range median, lower, upper;
   double quick_tol;  // relative slack for the short chains of the default suite
+  // Relative slack at the reference's own settings (DOSSIER_LCMCR_FULL=1): three standard
+  // deviations of Dossier's seed-to-seed spread at those settings (docs/estimation.md: hepatitis A
+  // over 21 seeds, diabetes over 26), since the reference's two R runs are narrower than a run
+  // varies.
+  double full_tol;
 };
 
 void ExpectInRange(double v, Range r, double slack, const std::string& what) {
@@ -70,7 +75,7 @@ void CheckReference(const Reference& ref) {
     o.burnin = 100000;
     o.samples = 10000;
     o.thin = 100;
-    slack = 0.005;
+    slack = ref.full_tol;
   } else {
     o.chains = 2;
     o.burnin = 5000;
@@ -89,18 +94,18 @@ void CheckReference(const Reference& ref) {
 
 TEST(LcmcrReference, Congenital) {
   CheckReference({"congenital_wittes1974_5lists.csv", "629-630 / 636 / 589-591 / 718-720", {629, 630}, {589, 591},
-                  {718, 720}, 0.03});
+                  {718, 720}, 0.03, 0.01});
 }
 
 TEST(LcmcrReference, Hepatitis) {
   CheckReference({"hav_taiwan1995_3lists.csv", "512-513 / 536-542 / 363-369 / 859-867", {512, 513}, {363, 369},
-                  {859, 867}, 0.06});
+                  {859, 867}, 0.06, 0.02});
 }
 
 TEST(LcmcrReference, Diabetes) {
   // This posterior mixes slowly (the chains wander in N); the short run gets a loose check.
   CheckReference({"diabetes_bruno1994_4lists.csv", "2395-2407 / 2511-2515 / 2256-2259 / 3129-3153",
-                  {2395, 2407}, {2256, 2259}, {3129, 3153}, 0.08});
+                  {2395, 2407}, {2256, 2259}, {3129, 3153}, 0.08, 0.035});
 }
 
 TEST(Lcmcr, SameSeedSameDrawsOtherSeedOtherDraws) {
