@@ -361,6 +361,9 @@ class EstimateRoutes {
 
   void Run(const std::shared_ptr<Job>& job, estimate::EstimateOptions options,
            const std::vector<estimate::StratumTable>& tables) {
+    // One core for the job, the rest for requests: the command line, with no one waiting on it,
+    // runs chains on every core.
+    options.lcmcr.threads = 1;
     options.lcmcr.progress = [job](double f) {
       job->progress = f;
       return !job->stop.load();
